@@ -1,0 +1,124 @@
+"""Estimator arithmetic on cases checkable by hand (synthetic catalog in conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.errors import InvalidRequest, UnknownName
+from tools.estimate import estimate, kv_cache_bytes, weights_bytes
+from tools.requests import CustomModel, EstimateRequest, HardwareSpec
+from tools.resolve import resolve_model, resolve_quant
+from tools.shapes import shape_of_model
+
+GIB = 2**30
+
+
+def shape(catalog, model_id):
+    return shape_of_model(resolve_model(model_id, catalog))
+
+
+def test_kv_cache_per_token_matches_hand_arithmetic(catalog):
+    # 48 layers x 4 KV heads x 128 dims x (K and V) x 2 bytes = 96 KiB per token at f16.
+    moe = shape(catalog, "moe-30b-a3b")
+    assert kv_cache_bytes(moe, 1, "f16") == 96 * 1024
+    assert kv_cache_bytes(moe, 8192, "f16") == 96 * 1024 * 8192
+    # q8_0 stores 32 values in 34 bytes.
+    assert kv_cache_bytes(moe, 1, "q8_0") == pytest.approx(2 * 48 * 4 * 128 * 34 / 32)
+
+
+def test_sliding_window_layers_stop_growing_at_their_window(catalog):
+    swa = shape(catalog, "swa-27b")
+    per_layer_token = 2 * 16 * 128 * 2
+    expected = per_layer_token * (52 * 1024 + 10 * 32768)
+    assert kv_cache_bytes(swa, 32768, "f16") == expected
+    # Below the window every layer grows; above it only the 10 global layers do.
+    assert kv_cache_bytes(swa, 2048, "f16") - kv_cache_bytes(swa, 1024, "f16") == per_layer_token * 10 * 1024
+
+
+def test_mla_caches_one_latent_per_layer_and_token(catalog):
+    assert kv_cache_bytes(shape(catalog, "mla-671b"), 1000, "f16") == 61 * 576 * 2 * 1000
+
+
+def test_weights_use_effective_bits_per_weight(catalog):
+    q4 = resolve_quant("Q4_K_M", catalog)
+    assert q4.bits_per_weight == pytest.approx(4.9, abs=0.15)  # real Q4_K_M files, not a flat 4.0
+    assert weights_bytes(shape(catalog, "dense-8b"), q4) == pytest.approx(8e9 * q4.bits_per_weight / 8)
+
+
+def test_small_model_fits_fully_and_reports_speed(catalog):
+    result = estimate(EstimateRequest(model="dense-8b", hardware=HardwareSpec(gpu="Test GPU 24GB")), catalog)
+    assert result.fit == "full_gpu"
+    assert result.offload_layers == 0
+    assert result.memory_gb.total == pytest.approx(result.memory_gb.weights + result.memory_gb.kv_cache + result.memory_gb.overhead, abs=0.02)
+    assert result.decode_tps.low <= result.decode_tps.expected <= result.decode_tps.high
+    assert result.best_quant == "F16"
+    assert any("effective bits per weight" in a for a in result.assumptions)
+
+
+def test_seventy_b_offloads_the_layers_that_do_not_fit(catalog):
+    hw = HardwareSpec(gpu="tg24", ram_gb=64)
+    result = estimate(EstimateRequest(model="dense-70b", hardware=hw), catalog)
+    # weights 42.875 GB over 80 layers; KV 2.68 GB + overhead 2.22 GB stay; 24 GiB x 0.95 usable -> 36 layers.
+    assert result.fit == "gpu_cpu_offload"
+    assert result.gpu_layers == 36
+    assert result.offload_layers == 44
+    full = estimate(EstimateRequest(model="dense-70b", hardware=HardwareSpec(gpu="tg24", gpus=2)), catalog)
+    assert full.fit == "multi_gpu"
+    assert full.decode_tps.expected > result.decode_tps.expected
+
+
+def test_without_ram_an_oversized_model_does_not_fit(catalog):
+    result = estimate(EstimateRequest(model="dense-70b", hardware=HardwareSpec(gpu="tg24")), catalog)
+    assert result.fit == "does_not_fit"
+    assert result.decode_tps is None
+    assert result.best_quant == "IQ2_XXS"  # the only ladder step small enough for 24 GB
+
+
+def test_moe_decodes_faster_than_dense_of_similar_size(catalog):
+    hw = HardwareSpec(gpu="Test GPU 24GB", ram_gb=64)
+    moe = estimate(EstimateRequest(model="moe-30b-a3b", quant="Q3_K_M", hardware=hw), catalog)
+    dense = estimate(EstimateRequest(model="swa-27b", quant="Q3_K_M", hardware=hw), catalog)
+    assert moe.decode_tps.expected > 3 * dense.decode_tps.expected
+
+
+def test_max_context_is_the_largest_that_fits(catalog):
+    result = estimate(EstimateRequest(model="dense-8b", hardware=HardwareSpec(gpu="Test GPU 16GB")), catalog)
+    usable = 16 * GIB * 0.95
+    fixed = 8e9 * 4.9 / 8 * 1.04 + 0.5e9
+    by_hand = (usable - fixed) / (2 * 32 * 8 * 128 * 2)
+    assert result.max_context == pytest.approx(by_hand, rel=0.02)
+
+
+def test_unified_memory_tier_is_picked_from_the_name(catalog):
+    result = estimate(EstimateRequest(model="dense-70b", hardware=HardwareSpec(gpu="test mac max 128GB")), catalog)
+    assert result.hardware.memory_gb == 128
+    assert result.fit == "unified_memory"
+    with pytest.raises(UnknownName) as err:
+        estimate(EstimateRequest(model="dense-70b", hardware=HardwareSpec(gpu="test mac max 96GB")), catalog)
+    assert "128 GB" in err.value.message
+
+
+def test_custom_model_and_file_size(catalog):
+    req = EstimateRequest(custom=CustomModel(params_b=7.0, file_size_gb=4.0), hardware=HardwareSpec(vram_gb=8, bandwidth_gbps=448))
+    result = estimate(req, catalog)
+    assert result.memory_gb.weights == pytest.approx(4.0)
+    assert any("custom model" in a for a in result.assumptions)
+
+
+def test_bad_input_gets_specific_errors(catalog):
+    with pytest.raises(UnknownName) as err:
+        estimate(EstimateRequest(model="dense-8b", quant="Q4_K_Q"), catalog)
+    assert "Q4_K_M" in err.value.suggestions or "Q4_K_S" in err.value.suggestions
+    with pytest.raises(UnknownName) as err:
+        estimate(EstimateRequest(model="dens-8", hardware=HardwareSpec(gpu="tg24")), catalog)
+    assert "dense-8b" in err.value.suggestions
+    with pytest.raises(InvalidRequest):
+        estimate(EstimateRequest(model="dense-8b", context=200_000), catalog)
+    with pytest.raises(InvalidRequest):
+        estimate(EstimateRequest(model="api-model"), catalog)
+    with pytest.raises(ValueError):
+        HardwareSpec(vram_gb=-4)
+    with pytest.raises(ValueError):
+        HardwareSpec(vram_gb=10_000_000)
+    with pytest.raises(ValueError):
+        EstimateRequest(model="dense-8b", context=0)

@@ -1,0 +1,287 @@
+"""Memory and speed arithmetic: will this model fit, and how fast will it generate?
+
+Memory = weights (effective bits per weight of real GGUF files) + KV cache (summed over the
+model's attention groups, so sliding-window, MLA and recurrent layers cost what they really
+cost) + a runtime overhead. Decode speed is bandwidth-bound: every generated token reads the
+active weights once, plus a fixed per-layer cost that dominates small models. Both are
+plain functions of frozen inputs; the only I/O is the catalog the caller passes in.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from knowledge.schema import BackendProfile, Catalog, Claim, EngineProfile, Quant
+from tools.errors import InvalidRequest
+from tools.requests import EstimateRequest, KvCacheType
+from tools.resolve import resolve_model, resolve_quant
+from tools.shapes import USABLE_FRACTION, Device, ModelShape, device_from_spec, shape_of_custom, shape_of_model
+
+GB = 1e9
+KV_BYTES = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}  # ggml block sizes: 32 values + scale
+RUNTIME_BASE_GB = 0.5  # backend context, scratch buffers
+RUNTIME_SHARE = 0.04  # compute buffers grow with model width; ~4 % of weights
+MULTI_GPU_PENALTY = 0.93  # layer split: cards take turns, plus the hop between them
+QUANT_LADDER = ("F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS")
+
+Fit = Literal["full_gpu", "multi_gpu", "unified_memory", "gpu_cpu_offload", "cpu_only", "does_not_fit", "no_hardware"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class MemoryBreakdown(Frozen):
+    weights: float
+    kv_cache: float
+    overhead: float
+    total: float
+
+
+class SpeedRange(Frozen):
+    low: float
+    expected: float
+    high: float
+
+
+class DeviceSummary(Frozen):
+    name: str
+    kind: str
+    backend: str
+    gpus: int
+    memory_gb: float
+    bandwidth_gbps: float
+    ram_gb: float | None
+
+
+class Estimate(Frozen):
+    """Everything `estimate` says, each figure marked as estimated; `reported` holds measured claims."""
+
+    model: str
+    model_name: str
+    quant: str
+    context: int
+    kv_cache_type: str
+    backend: str
+    hardware: DeviceSummary | None
+    memory_gb: MemoryBreakdown
+    fit: Fit
+    fit_detail: str
+    gpu_layers: int | None
+    offload_layers: int | None
+    best_quant: str | None
+    max_context: int | None
+    decode_tps: SpeedRange | None
+    prefill_tps: float | None
+    assumptions: list[str]
+    reported: list[Claim]
+    sources: list[str]
+    provenance: str = "estimated by the advisor's formula; see `reported` for figures measured by others"
+
+
+# --- memory -------------------------------------------------------------------------------
+
+def bits_per_weight(shape: ModelShape, quant: Quant) -> float:
+    """Effective bpw; models that ship part of their weights in a fixed format blend the two."""
+    if shape.file_bytes:
+        return shape.file_bytes * 8 / (shape.params_total_b * 1e9)
+    fixed = shape.fixed_precision
+    if fixed is None or quant.bits_per_weight <= fixed.bits_per_weight:
+        return quant.bits_per_weight
+    return fixed.share_of_params * fixed.bits_per_weight + (1 - fixed.share_of_params) * quant.bits_per_weight
+
+
+def weights_bytes(shape: ModelShape, quant: Quant) -> float:
+    return shape.params_total_b * 1e9 * bits_per_weight(shape, quant) / 8
+
+
+def kv_cache_bytes(shape: ModelShape, context: int, kv_type: KvCacheType) -> float:
+    """KV cache for `context` tokens, summed over attention groups.
+
+    Sliding-window layers keep at most `window` tokens, MLA layers cache one compressed latent
+    per token (K and V together), recurrent layers hold a fixed state whatever the context.
+    """
+    per_value = KV_BYTES[kv_type]
+    total = 0.0
+    for group in shape.attention:
+        if group.kind == "full":
+            total += 2 * group.layers * group.kv_heads * group.head_dim * context * per_value
+        elif group.kind == "sliding":
+            total += 2 * group.layers * group.kv_heads * group.head_dim * min(context, group.window) * per_value
+        elif group.kind == "mla":
+            total += group.layers * group.latent_dim * context * per_value
+        else:
+            total += group.layers * (group.state_mib or 0.0) * 2**20
+    return total
+
+
+def overhead_bytes(weights: float) -> float:
+    return RUNTIME_BASE_GB * GB + RUNTIME_SHARE * weights
+
+
+def memory(shape: ModelShape, quant: Quant, context: int, kv_type: KvCacheType) -> MemoryBreakdown:
+    w = weights_bytes(shape, quant)
+    kv = kv_cache_bytes(shape, context, kv_type)
+    over = overhead_bytes(w)
+    return MemoryBreakdown(weights=_gb(w), kv_cache=_gb(kv), overhead=_gb(over), total=_gb(w + kv + over))
+
+
+def _gb(n_bytes: float) -> float:
+    return round(n_bytes / GB, 2)
+
+
+# --- fit ----------------------------------------------------------------------------------
+
+def placement(shape: ModelShape, total_bytes: float, weights: float, device: Device) -> tuple[Fit, int | None, str]:
+    """Where the model goes: all on the accelerator, split with system RAM, CPU only, or nowhere."""
+    usable = device.usable_bytes
+    if device.kind == "cpu":
+        if total_bytes <= usable:
+            return "cpu_only", 0, f"fits in {device.memory_gb:g} GB of system RAM"
+        return "does_not_fit", None, f"needs {_gb(total_bytes)} GB but {device.memory_gb:g} GB of RAM leaves about {_gb(usable)} GB usable"
+    if total_bytes <= usable:
+        if device.kind == "unified":
+            return "unified_memory", shape.layers, f"fits in the GPU share (~75%) of {device.memory_gb:g} GB unified memory"
+        if device.gpus > 1:
+            return "multi_gpu", shape.layers, f"fits across {device.gpus} GPUs ({device.memory_gb * device.gpus:g} GB together)"
+        return "full_gpu", shape.layers, f"fits in {device.memory_gb:g} GB of GPU memory"
+    fixed = total_bytes - weights
+    per_layer = weights / shape.layers
+    gpu_layers = int(max(0.0, usable - fixed) // per_layer)
+    ram = device.usable_ram_bytes
+    needed_in_ram = weights - gpu_layers * per_layer
+    if device.kind == "unified" or ram is None:
+        why = "unified memory cannot offload further" if device.kind == "unified" else "no system RAM size given to offload into"
+        return "does_not_fit", None, f"needs {_gb(total_bytes)} GB, about {_gb(usable)} GB usable; {why}"
+    if needed_in_ram > ram:
+        return "does_not_fit", None, f"needs {_gb(total_bytes)} GB; GPU ({_gb(usable)} GB usable) plus RAM ({_gb(ram)} GB usable) is not enough"
+    if gpu_layers == 0:
+        return "cpu_only", 0, "GPU too small for even one layer next to the KV cache; runs from system RAM"
+    return "gpu_cpu_offload", gpu_layers, f"{gpu_layers} of {shape.layers} layers on the GPU, {shape.layers - gpu_layers} in system RAM"
+
+
+# --- speed --------------------------------------------------------------------------------
+
+def decode_seconds_per_token(
+    shape: ModelShape, quant: Quant, device: Device, backend: BackendProfile, cpu: BackendProfile,
+    gpu_layers: int, context: int, kv_type: KvCacheType,
+) -> float:
+    """Time to generate one token: bytes read at the effective bandwidth plus per-layer costs.
+
+    Only active parameters are read per token (MoE), the KV cache up to `context` is read
+    too, and layers left in system RAM are read at RAM bandwidth by the CPU backend.
+    """
+    active = shape.params_active_b * 1e9 * bits_per_weight(shape, quant) / 8
+    per_token = active + kv_cache_bytes(shape, context, kv_type)
+    gpu_share = gpu_layers / shape.layers
+    seconds = 0.0
+    if gpu_share > 0:
+        seconds += per_token * gpu_share / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
+        seconds += gpu_layers * backend.per_layer_ms / 1000
+    if gpu_share < 1:
+        cpu_layers = shape.layers - gpu_layers
+        seconds += per_token * (1 - gpu_share) / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)
+        seconds += cpu_layers * cpu.per_layer_ms / 1000
+    if device.gpus > 1 and gpu_share > 0:
+        seconds /= MULTI_GPU_PENALTY
+    return seconds
+
+
+def speed(
+    shape: ModelShape, quant: Quant, device: Device, gpu_layers: int, context: int, kv_type: KvCacheType,
+    catalog: Catalog, engine: EngineProfile,
+) -> tuple[SpeedRange, float]:
+    backends = {b.id: b for b in catalog.backends}
+    backend = backends["cpu"] if device.kind == "cpu" else backends[device.backend]
+    cpu = backends["cpu"]
+    short = decode_seconds_per_token(shape, quant, device, backend, cpu, gpu_layers, 0, kv_type)
+    full = decode_seconds_per_token(shape, quant, device, backend, cpu, gpu_layers, context, kv_type)
+    expected = engine.factor / short
+    low = engine.factor_low * 0.8 / full
+    high = engine.factor_high * 1.2 / short
+    prefill = backend.prefill_ratio / short if gpu_layers == shape.layers else cpu.prefill_ratio / short
+    return SpeedRange(low=round(low, 1), expected=round(expected, 1), high=round(high, 1)), round(prefill * engine.factor, 0)
+
+
+# --- searches over quant and context ------------------------------------------------------
+
+def _fits(shape: ModelShape, quant: Quant, context: int, kv_type: KvCacheType, device: Device) -> bool:
+    weights = weights_bytes(shape, quant)
+    total = weights + kv_cache_bytes(shape, context, kv_type) + overhead_bytes(weights)
+    return total <= device.usable_bytes
+
+
+def best_quant(shape: ModelShape, context: int, kv_type: KvCacheType, device: Device, catalog: Catalog) -> str | None:
+    """Highest-precision common quant that fits entirely on the accelerator at this context."""
+    quants = {q.id: q for q in catalog.quants}
+    for qid in QUANT_LADDER:
+        if qid in quants and _fits(shape, quants[qid], context, kv_type, device):
+            return qid
+    return None
+
+
+def max_context(shape: ModelShape, quant: Quant, kv_type: KvCacheType, device: Device) -> int | None:
+    """Largest context (tokens) that still fits entirely on the accelerator, by bisection."""
+    ceiling = shape.context_limit or 131072
+    if not _fits(shape, quant, 1, kv_type, device):
+        return None
+    if _fits(shape, quant, ceiling, kv_type, device):
+        return ceiling
+    lo, hi = 1, ceiling
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if _fits(shape, quant, mid, kv_type, device) else (lo, mid)
+    return lo // 256 * 256 or lo
+
+
+# --- the tool -----------------------------------------------------------------------------
+
+def estimate(req: EstimateRequest, catalog: Catalog) -> Estimate:
+    """Memory, fit, speed and the sources' own measurements for one model on one machine."""
+    shape = shape_of_model(resolve_model(req.model, catalog)) if req.model else shape_of_custom(req.custom)
+    quant = resolve_quant(req.quant, catalog)
+    if shape.context_limit and req.context > shape.context_limit:
+        raise InvalidRequest(f"{shape.name} supports at most {shape.context_limit:,} tokens of context; {req.context:,} was asked.")
+    device = device_from_spec(req.hardware, catalog)
+    mem = memory(shape, quant, req.context, req.kv_cache)
+    engine = next(e for e in catalog.engines if e.id == req.backend)
+    assumptions = [
+        *shape.assumptions,
+        f"weights at {bits_per_weight(shape, quant):.2f} effective bits per weight ({quant.id} as in published GGUF files)",
+        f"KV cache {req.kv_cache} for {req.context:,} tokens",
+        f"runtime overhead {RUNTIME_BASE_GB} GB + {RUNTIME_SHARE:.0%} of weights",
+    ]
+    fit: Fit = "no_hardware"
+    detail = "no hardware given: memory only"
+    gpu_layers = offload = None
+    decode = prefill = None
+    best = ctx_max = None
+    summary = None
+    if device is not None:
+        assumptions += list(device.assumptions)
+        assumptions.append(f"usable memory: {USABLE_FRACTION[device.kind]:.0%} of {device.memory_gb:g} GB per device")
+        weights = weights_bytes(shape, quant)
+        total = mem.total * GB
+        fit, gpu_layers, detail = placement(shape, total, weights, device)
+        offload = None if gpu_layers is None else shape.layers - gpu_layers
+        if fit != "does_not_fit" and device.bandwidth_gbps > 0:
+            decode, prefill = speed(shape, quant, device, gpu_layers or 0, req.context, req.kv_cache, catalog, engine)
+            assumptions.append(
+                f"decode: expected at a short context with {req.backend}; low = full {req.context:,}-token context and a slower engine; "
+                f"bandwidth {device.bandwidth_gbps:g} GB/s (spec) on the {device.backend if device.kind != 'cpu' else 'cpu'} backend"
+            )
+        if device.kind != "cpu":
+            best = best_quant(shape, req.context, req.kv_cache, device, catalog)
+            ctx_max = max_context(shape, quant, req.kv_cache, device)
+        summary = DeviceSummary(name=device.name, kind=device.kind, backend=device.backend, gpus=device.gpus,
+                                memory_gb=device.memory_gb, bandwidth_gbps=device.bandwidth_gbps, ram_gb=device.ram_gb)
+    reported = [c for c in shape.model.claims if c.kind in ("speed", "prefill_speed", "memory")] if shape.model else []
+    sources = sorted({c.source for c in reported})
+    return Estimate(
+        model=shape.id, model_name=shape.name, quant=quant.id, context=req.context, kv_cache_type=req.kv_cache,
+        backend=req.backend, hardware=summary, memory_gb=mem, fit=fit, fit_detail=detail, gpu_layers=gpu_layers,
+        offload_layers=offload, best_quant=best, max_context=ctx_max, decode_tps=decode, prefill_tps=prefill,
+        assumptions=assumptions, reported=reported, sources=sources,
+    )

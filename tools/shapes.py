@@ -1,0 +1,159 @@
+"""The few numbers of a model and a device that the arithmetic needs, with what was assumed.
+
+A catalog entry may lack its layer count or attention layout (API-only or unpublished
+models); rather than refuse, the estimator fills the gap with a stated assumption, so every
+output can say exactly which of its inputs were guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge.schema import AttentionGroup, Catalog, FixedPrecision, Model
+from tools.errors import InvalidRequest
+from tools.requests import CustomModel, HardwareSpec
+from tools.resolve import resolve_hardware
+
+GIB = 2**30
+
+# Fallback layout for a model whose attention is not public: grouped-query attention with
+# 8 KV heads of 128 dims on every layer, the most common shape among 7B-70B open models.
+_DEFAULT_KV_HEADS = 8
+_DEFAULT_HEAD_DIM = 128
+
+# Share of device memory a model may use: a discrete card keeps some for the driver and the
+# display; macOS lets the GPU wire roughly three quarters of unified memory by default.
+USABLE_FRACTION = {"discrete": 0.95, "unified": 0.75, "cpu": 0.80}
+
+DEFAULT_RAM_BANDWIDTH_GBPS = 70.0  # dual-channel DDR5-4800 is 76.8 GB/s on paper
+
+
+def estimated_layers(params_b: float) -> int:
+    """Layer count typical of open models of this total size (8B ~ 32, 70B ~ 66, 235B ~ 98)."""
+    return max(8, round(32 * (params_b / 8) ** 0.33))
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    id: str
+    name: str
+    params_total_b: float
+    params_active_b: float
+    layers: int
+    attention: tuple[AttentionGroup, ...]
+    context_limit: int | None
+    fixed_precision: FixedPrecision | None
+    model: Model | None = None
+    file_bytes: float | None = None  # a known GGUF file size beats the per-quant average
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def shape_of_model(model: Model) -> ModelShape:
+    if model.params_total_b is None:
+        raise InvalidRequest(
+            f"{model.name}'s parameter count is not public ({model.weights.replace('_', ' ')}), so its memory cannot be estimated."
+        )
+    notes: list[str] = []
+    total = model.params_total_b.value
+    active = model.active_params_b or total
+    if model.layers is not None:
+        layers = int(model.layers.value)
+    else:
+        layers = estimated_layers(total)
+        notes.append(f"layer count not public; assumed {layers} from the model size")
+    attention = tuple(model.attention)
+    if not attention:
+        attention = (_default_group(layers),)
+        notes.append(
+            f"attention layout not public; assumed {_DEFAULT_KV_HEADS} KV heads x {_DEFAULT_HEAD_DIM} dims on all {layers} layers"
+        )
+    return ModelShape(
+        id=model.id, name=model.name, params_total_b=total, params_active_b=active, layers=layers,
+        attention=attention, context_limit=int(model.context_tokens.value) if model.context_tokens else None,
+        fixed_precision=model.fixed_precision, model=model, assumptions=tuple(notes),
+    )
+
+
+def shape_of_custom(custom: CustomModel) -> ModelShape:
+    notes = ["custom model: shape as given on the command line"]
+    layers = custom.layers or estimated_layers(custom.params_b)
+    if custom.layers is None:
+        notes.append(f"layer count not given; assumed {layers} from the model size")
+    if custom.kv_heads and custom.head_dim:
+        group = AttentionGroup(kind="full", layers=layers, kv_heads=custom.kv_heads, head_dim=custom.head_dim,
+                               origin="derived", source="given by the user")
+    else:
+        group = _default_group(layers)
+        notes.append(f"attention not given; assumed {_DEFAULT_KV_HEADS} KV heads x {_DEFAULT_HEAD_DIM} dims on every layer")
+    return ModelShape(
+        id="custom", name=f"custom {custom.params_b:g}B model", params_total_b=custom.params_b,
+        params_active_b=custom.active_params_b or custom.params_b, layers=layers, attention=(group,),
+        context_limit=None, fixed_precision=None, assumptions=tuple(notes),
+        file_bytes=custom.file_size_gb * 1e9 if custom.file_size_gb else None,
+    )
+
+
+def _default_group(layers: int) -> AttentionGroup:
+    return AttentionGroup(kind="full", layers=layers, kv_heads=_DEFAULT_KV_HEADS, head_dim=_DEFAULT_HEAD_DIM,
+                          origin="derived", source="assumed typical GQA layout")
+
+
+@dataclass(frozen=True)
+class Device:
+    """Where the weights live: GPU memory (or unified memory) plus system RAM for offload."""
+
+    name: str
+    kind: str  # discrete | unified | cpu
+    backend: str
+    gpus: int
+    memory_gb: float  # marketed size of one device, binary GB (a "24 GB" card holds 24 GiB)
+    bandwidth_gbps: float
+    ram_gb: float | None
+    ram_bandwidth_gbps: float
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def usable_bytes(self) -> float:
+        """Bytes a model may occupy on the accelerator (all GPUs together)."""
+        return self.memory_gb * self.gpus * GIB * USABLE_FRACTION[self.kind]
+
+    @property
+    def usable_ram_bytes(self) -> float | None:
+        return None if self.ram_gb is None else self.ram_gb * GIB * USABLE_FRACTION["cpu"]
+
+
+def device_from_spec(spec: HardwareSpec, catalog: Catalog) -> Device | None:
+    """Turn the request's hardware into a Device; None when nothing was said about hardware."""
+    if spec.is_empty:
+        return None
+    notes: list[str] = []
+    ram_bw = DEFAULT_RAM_BANDWIDTH_GBPS
+    if spec.gpu:
+        choice = resolve_hardware(spec.gpu, catalog)
+        hw = choice.hardware
+        backend = spec.gpu_backend or hw.backend
+        if hw.kind == "cpu":
+            ram = spec.ram_gb or choice.memory_gb
+            return Device(hw.name, "cpu", "cpu", 1, ram, hw.bandwidth_gbps, ram, hw.bandwidth_gbps)
+        if hw.kind == "unified":
+            if spec.gpus > 1:
+                raise InvalidRequest(f"{hw.name} is a unified-memory system; multi-GPU counts apply to discrete cards only.")
+            return Device(hw.name, "unified", backend, 1, choice.memory_gb, hw.bandwidth_gbps, spec.ram_gb, ram_bw)
+        if spec.ram_gb is not None:
+            notes.append(f"system RAM bandwidth assumed {ram_bw:g} GB/s for offloaded layers")
+        return Device(hw.name, "discrete", backend, spec.gpus, choice.memory_gb, hw.bandwidth_gbps,
+                      spec.ram_gb, ram_bw, tuple(notes))
+    if spec.vram_gb:
+        bandwidth = spec.bandwidth_gbps
+        if bandwidth is None:
+            bandwidth = 0.0
+            notes.append("GPU bandwidth not given, so no speed estimate")
+        if spec.gpu_backend is None:
+            notes.append("unnamed GPU treated as an NVIDIA card (CUDA backend)")
+        return Device(f"{spec.vram_gb:g} GB GPU", "discrete", spec.gpu_backend or "cuda", spec.gpus, spec.vram_gb,
+                      bandwidth, spec.ram_gb, ram_bw, tuple(notes))
+    ram = spec.ram_gb
+    if ram is None:
+        raise InvalidRequest("CPU-only estimates need the system RAM size (ram_gb).")
+    notes.append(f"system RAM bandwidth assumed {ram_bw:g} GB/s")
+    return Device(f"CPU with {ram:g} GB RAM", "cpu", "cpu", 1, ram, ram_bw, ram, ram_bw, tuple(notes))
