@@ -87,10 +87,11 @@ def _float(text: str | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _params(text: str) -> tuple[float | None, float | None]:
-    """'30 (3 active)' -> (30, 3); '8.03' -> (8.03, None)."""
+def _params(text: str, model: str = "") -> tuple[float | None, float | None]:
+    """'30 (3 active)' -> (30, 3); '8.03' -> (8.03, None); MoE names like '106B.A12B' or '~3.6B active' give the active count."""
     total = _float(text)
-    active = re.search(r"\(([\d.]+)\s*active", text or "")
+    active = (re.search(r"\(([\d.]+)\s*active", text or "") or re.search(r"[~(]\s*([\d.]+)B active", model)
+              or re.search(r"[-.]A([\d.]+)B\b", model))
     return total, float(active.group(1)) if active else None
 
 
@@ -139,7 +140,7 @@ def speed_request(row: dict[str, str], catalog: Catalog) -> EstimateRequest:
         hardware = HardwareSpec(vram_gb=vram, bandwidth_gbps=bandwidth, gpus=gpus, gpu_backend=backend, ram_gb=128)
     else:
         raise ValueError("hardware not in the catalog and no bandwidth given")
-    total, active = _params(row["params_b"])
+    total, active = _params(row["params_b"], row["model"])
     model = _catalog_model(row["model"], total, catalog)
     quant = _quant_id(row["quant"], catalog)
     if model is not None:

@@ -190,6 +190,8 @@ class BackendProfile(Frozen):
     """
 
     id: Literal["cuda", "metal", "rocm", "vulkan", "sycl", "cpu"]
+    vendor: str | None = Field(default=None, description="GPU vendor this row is specific to; None = any vendor")
+    segment: str | None = Field(default=None, description="Hardware segment this row is specific to (datacenter HBM parts)")
     bandwidth_efficiency: float = Field(gt=0, le=1.2)
     per_layer_ms: float = Field(ge=0)
     prefill_ratio: float = Field(gt=0, description="Prefill tok/s as a multiple of the decode bandwidth bound")
@@ -221,7 +223,7 @@ class Catalog(Frozen):
     def _references_resolve(self) -> "Catalog":
         for kind, items in (("model", self.models), ("hardware", self.hardware), ("license", self.licenses),
                             ("quant", self.quants), ("backend", self.backends), ("engine", self.engines)):
-            ids = [item.id for item in items]
+            ids = [(item.id, item.vendor, item.segment) if kind == "backend" else item.id for item in items]
             duplicated = sorted({i for i in ids if ids.count(i) > 1})
             if duplicated:
                 raise ValueError(f"duplicate {kind} ids: {duplicated}")

@@ -189,13 +189,33 @@ def decode_seconds_per_token(
     return seconds
 
 
+def backend_profile(catalog: Catalog, backend: str, device: Device | None = None) -> BackendProfile:
+    """The most specific profile for this backend and device.
+
+    Measurements justify a few device-specific rows (Vulkan on Intel Arc, CUDA on datacenter
+    HBM parts); every selector a row sets must match, and the row matching most wins.
+    """
+    best: tuple[int, BackendProfile] | None = None
+    for profile in catalog.backends:
+        if profile.id != backend:
+            continue
+        selectors = [(profile.vendor, device.vendor if device else None), (profile.segment, device.segment if device else None)]
+        if any(want is not None and (have or "").lower() != want.lower() for want, have in selectors):
+            continue
+        rank = sum(want is not None for want, _ in selectors)
+        if best is None or rank > best[0]:
+            best = (rank, profile)
+    if best is None:
+        raise InvalidRequest(f"no speed profile for the {backend} backend")
+    return best[1]
+
+
 def speed(
     shape: ModelShape, quant: Quant, device: Device, gpu_layers: int, context: int, kv_type: KvCacheType,
     catalog: Catalog, engine: EngineProfile,
 ) -> tuple[SpeedRange, float]:
-    backends = {b.id: b for b in catalog.backends}
-    backend = backends["cpu"] if device.kind == "cpu" else backends[device.backend]
-    cpu = backends["cpu"]
+    cpu = backend_profile(catalog, "cpu")
+    backend = cpu if device.kind == "cpu" else backend_profile(catalog, device.backend, device)
     short = decode_seconds_per_token(shape, quant, device, backend, cpu, gpu_layers, 0, kv_type)
     full = decode_seconds_per_token(shape, quant, device, backend, cpu, gpu_layers, context, kv_type)
     expected = engine.factor / short

@@ -32,7 +32,17 @@ def _names(item: Model | Hardware | License | Quant) -> list[str]:
     return names
 
 
-def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 88) -> T:
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 90) -> T:
+    """Exact name, then unambiguous containment, then a close spelling with the same numbers.
+
+    Numbers decide identity ("Gemma 5" is not a typo of "Gemma 4", "4000 Ada" is not "A4000"),
+    so a fuzzy match must keep every digit; anything less certain becomes an UnknownName
+    carrying the closest names as suggestions.
+    """
     items = list(items)
     key = normalize(query)
     if not key:
@@ -43,20 +53,24 @@ def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 88) -
             table.setdefault(normalize(name), item)
     if key in table:
         return table[key]
-    # Unique prefix/suffix containment handles "4090" -> "nvidiageforcertx4090".
-    contained = {id(v): v for k, v in table.items() if key in k and len(key) >= 3}
-    if len(contained) == 1:
-        return next(iter(contained.values()))
-    best = process.extract(key, list(table), scorer=fuzz.WRatio, limit=8)
-    if best and best[0][1] >= cutoff and (len(best) == 1 or best[0][1] - best[1][1] >= 3 or table[best[0][0]] is table[best[1][0]]):
-        return table[best[0][0]]
-    suggestions: list[str] = []
-    for name, _score, _ in best:
-        label = table[name].id
-        if label not in suggestions:
-            suggestions.append(label)
-    if contained:
-        suggestions = sorted({v.id for v in contained.values()}) + [s for s in suggestions if s not in {v.id for v in contained.values()}]
+    inside = {item.id: item for name, item in table.items() if len(key) >= 3 and key in name}
+    if len(inside) == 1:
+        return next(iter(inside.values()))
+    around = [(len(name), item) for name, item in table.items()
+              if len(name) >= 4 and _digits(name) and name in key]
+    if around:
+        longest = max(length for length, _ in around)
+        winners = {item.id: item for length, item in around if length == longest}
+        if len(winners) == 1:
+            return next(iter(winners.values()))
+    close = [(name, score) for name, score, _ in process.extract(key, list(table), scorer=fuzz.ratio, limit=5)
+             if score >= cutoff and _digits(name) == _digits(key)]
+    if close and len({table[name].id for name, _ in close if close[0][1] - _ < 1}) == 1:
+        return table[close[0][0]]
+    suggestions: list[str] = sorted(inside)
+    for name, _score, _ in process.extract(key, list(table), scorer=fuzz.WRatio, limit=10):
+        if table[name].id not in suggestions:
+            suggestions.append(table[name].id)
     raise UnknownName(kind, query, suggestions[:5])
 
 

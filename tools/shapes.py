@@ -111,6 +111,8 @@ class Device:
     ram_gb: float | None
     ram_bandwidth_gbps: float
     assumptions: tuple[str, ...] = ()
+    vendor: str | None = None
+    segment: str | None = None
 
     @property
     def usable_bytes(self) -> float:
@@ -138,11 +140,12 @@ def device_from_spec(spec: HardwareSpec, catalog: Catalog) -> Device | None:
         if hw.kind == "unified":
             if spec.gpus > 1:
                 raise InvalidRequest(f"{hw.name} is a unified-memory system; multi-GPU counts apply to discrete cards only.")
-            return Device(hw.name, "unified", backend, 1, choice.memory_gb, hw.bandwidth_gbps, spec.ram_gb, ram_bw)
+            return Device(hw.name, "unified", backend, 1, choice.memory_gb, hw.bandwidth_gbps, spec.ram_gb, ram_bw,
+                          vendor=hw.vendor, segment=hw.segment)
         if spec.ram_gb is not None:
             notes.append(f"system RAM bandwidth assumed {ram_bw:g} GB/s for offloaded layers")
         return Device(hw.name, "discrete", backend, spec.gpus, choice.memory_gb, hw.bandwidth_gbps,
-                      spec.ram_gb, ram_bw, tuple(notes))
+                      spec.ram_gb, ram_bw, tuple(notes), vendor=hw.vendor, segment=hw.segment)
     if spec.vram_gb:
         bandwidth = spec.bandwidth_gbps
         if bandwidth is None:
