@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from advisor.commands import evals, facts
+from advisor.commands import articles, ask, chat, evals, facts
 
 app = typer.Typer(
     name="advisor",
@@ -18,7 +18,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (facts, evals):
+# evals first: the other modules add their `advisor eval ...` subcommands to its eval_app.
+for module in (evals, facts, ask, articles, chat):
     module.register(app)
 
 

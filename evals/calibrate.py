@@ -18,17 +18,18 @@ from evals.estimator_eval import DATA_DIR, score_speeds
 from knowledge import load_catalog
 from knowledge.schema import Catalog
 
-FITTED = ("cuda", "metal", "vulkan", "rocm", "cpu")
+NOT_FITTED = ("sycl",)  # no measured rows
+
+
+def _fitted(catalog: Catalog) -> list[int]:
+    return [i for i, b in enumerate(catalog.backends) if b.id not in NOT_FITTED]
 
 
 def with_constants(catalog: Catalog, values: list[float]) -> Catalog:
-    backends = []
-    for backend in catalog.backends:
-        if backend.id in FITTED:
-            i = FITTED.index(backend.id)
-            backend = backend.model_copy(update={"bandwidth_efficiency": min(1.2, max(0.05, values[2 * i])),
-                                                  "per_layer_ms": max(0.0, values[2 * i + 1])})
-        backends.append(backend)
+    backends = list(catalog.backends)
+    for n, i in enumerate(_fitted(catalog)):
+        backends[i] = backends[i].model_copy(update={"bandwidth_efficiency": min(1.2, max(0.05, values[2 * n])),
+                                                     "per_layer_ms": max(0.0, values[2 * n + 1])})
     return catalog.model_copy(update={"backends": backends})
 
 
@@ -45,17 +46,17 @@ def main() -> None:
     args = parser.parse_args()
     catalog = load_catalog()
     start = []
-    for name in FITTED:
-        profile = next(b for b in catalog.backends if b.id == name)
-        start += [profile.bandwidth_efficiency, profile.per_layer_ms]
+    for i in _fitted(catalog):
+        start += [catalog.backends[i].bandwidth_efficiency, catalog.backends[i].per_layer_ms]
     best = minimize(objective, start, args=(catalog, args.truth), method="Nelder-Mead",
                     options={"maxiter": 1500, "xatol": 1e-3, "fatol": 1e-4})
     fitted = with_constants(catalog, list(best.x))
     score = score_speeds(args.truth, fitted)
     print(f"mdape {score.mdape:.3f}  within25 {score.within_25:.3f}  rows {score.rows_used}")
-    for backend in fitted.backends:
-        if backend.id in FITTED:
-            print(f"- id: {backend.id}\n  bandwidth_efficiency: {backend.bandwidth_efficiency:.3f}\n  per_layer_ms: {backend.per_layer_ms:.3f}")
+    for i in _fitted(fitted):
+        b = fitted.backends[i]
+        where = ", ".join(f"{k}={v}" for k, v in (("vendor", b.vendor), ("segment", b.segment)) if v)
+        print(f"{b.id} {where}: bandwidth_efficiency {b.bandwidth_efficiency:.3f}  per_layer_ms {b.per_layer_ms:.3f}")
 
 
 if __name__ == "__main__":
