@@ -50,9 +50,9 @@ class ModelShape:
 
 def shape_of_model(model: Model) -> ModelShape:
     if model.params_total_b is None:
-        raise InvalidRequest(
-            f"{model.name}'s parameter count is not public ({model.weights.replace('_', ' ')}), so its memory cannot be estimated."
-        )
+        why = {"open": "no source we hold gives it", "api_only": "it is served by API only",
+               "unreleased": "it is not released"}[model.weights]
+        raise InvalidRequest(f"{model.name}'s parameter count is not known ({why}), so its memory cannot be estimated.")
     notes: list[str] = []
     total = model.params_total_b.value
     active = model.active_params_b or total
