@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from advisor.commands import articles, ask, chat, evals, facts
+from advisor.commands import articles, ask, chat, eval_tools, evals, facts
 
 app = typer.Typer(
     name="advisor",
@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # evals first: the other modules add their `advisor eval ...` subcommands to its eval_app.
-for module in (evals, facts, ask, articles, chat):
+for module in (evals, facts, ask, articles, chat, eval_tools):
     module.register(app)
 
 

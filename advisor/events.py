@@ -11,6 +11,13 @@ from typing import Any, Iterator, Protocol, Union
 
 
 @dataclass(frozen=True)
+class UserMessage:
+    """A question the person asked; appears in a restored thread's history."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Token:
     """A piece of the final answer text, streamed as the model writes it."""
 
@@ -54,6 +61,7 @@ class Answer:
     sources: list[str] = field(default_factory=list)
     timings: Timings | None = None
     fallback: bool = False  # True when the text was rendered from tool results, not written by the model
+    ungrounded: list[str] = field(default_factory=list)  # figures in the text that no tool result contains
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class Failure:
     message: str
 
 
-Event = Union[Token, ToolCall, ToolResult, Answer, Failure]
+Event = Union[UserMessage, Token, ToolCall, ToolResult, Answer, Failure]
 
 
 class ChatBackend(Protocol):

@@ -1,0 +1,1 @@
+"""The Textual chat app (`advisor` / `advisor chat`); see tui/app.py."""

@@ -1,9 +1,36 @@
-"""Placeholder: this command group is being written."""
+"""`advisor` (no arguments) and `advisor chat`: open the Textual chat app.
+
+tui/ sits above advisor/ in the data flow, so the app is imported inside the command, and
+the app itself imports the agent only in its loading worker: the window paints at once.
+"""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import typer
 
 
+def open_chat(model: Optional[str]) -> None:
+    from tui.app import AdvisorApp  # noqa: PLC0415 - tui depends on advisor, not the reverse
+    from tui.backend import real_advisor  # noqa: PLC0415
+
+    AdvisorApp(real_advisor(), model=model).run()
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add `advisor chat`, and make the bare `advisor` open the chat too."""
+
+    @app.callback(invoke_without_command=True)
+    def default(ctx: typer.Context) -> None:
+        """Offline advisor for open-weight LLMs; with no command, opens the chat."""
+        if ctx.invoked_subcommand is None:
+            open_chat(None)
+
+    @app.command("chat")
+    def chat(
+        model: Optional[str] = typer.Option(None, "--model", "-m",
+                                            help="Chat model: a pack name (qwen1.5b, qwen0.5b, gemma270m) or a GGUF path"),
+    ) -> None:
+        """Open the terminal chat: ask questions, watch grounded answers stream in."""
+        open_chat(model)

@@ -1,0 +1,173 @@
+"""The Advisor: one question in, a stream of events out, conversations kept on disk.
+
+Front ends (CLI, TUI, evals) see only this class and the events of advisor/events.py; LangGraph
+and llama.cpp stay behind it. Each turn runs the graph with the question as input; LangGraph
+checkpoints that input before the first model call, so a question survives the app being
+closed mid-answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from advisor.agent.graph import build_graph
+from advisor.agent.grounding import ungrounded_figures
+from advisor.agent.prompt import final_answer, split_turns
+from advisor.agent.threads import ThreadInfo, ThreadStore
+from advisor.agent.toolset import AgentTool, build_tools
+from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
+from advisor.profile import load_profile
+from advisor.settings import Paths, chat_model_name, paths
+from knowledge import load_catalog
+from tools.errors import AdvisorError
+
+Progress = Callable[[str, float], None]
+
+
+class Advisor:
+    def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], where: Paths, model_name: str,
+                 interrupt: threading.Event | None = None) -> None:
+        self.model_name = model_name
+        self.tools = tools
+        self._interrupt = interrupt or threading.Event()
+        self._store = ThreadStore(where.threads_db)
+        self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
+        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn))
+        self._busy = threading.Lock()
+
+    # --- one turn ---------------------------------------------------------------------------
+
+    def stream(self, question: str, thread_id: str) -> Iterator[Event]:
+        """Answer `question` in `thread_id`, event by event; closing the iterator stops generation."""
+        question = question.strip()
+        if not question:
+            yield Failure("The question is empty.")
+            return
+        if not self._busy.acquire(blocking=False):
+            yield Failure("Still answering the previous question; close that stream first.")
+            return
+        self._interrupt.clear()
+        finished = False
+        try:
+            self._store.record_question(thread_id, question)
+            yield from self._run_turn(question, thread_id)
+            finished = True
+        finally:
+            if not finished:
+                self._interrupt.set()
+            self._busy.release()
+
+    def _run_turn(self, question: str, thread_id: str) -> Iterator[Event]:
+        started = time.perf_counter()
+        first_token: float | None = None
+        replies: list[AIMessage] = []
+        config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 25}
+        inputs = {"messages": [HumanMessage(content=question)], "steps": 0}
+        try:
+            for mode, payload in self._graph.stream(inputs, config, stream_mode=["messages", "updates"], durability="sync"):
+                if mode == "messages":
+                    chunk, meta = payload
+                    if meta.get("langgraph_node") == "agent" and isinstance(chunk.content, str) and chunk.content:
+                        if first_token is None:
+                            first_token = time.perf_counter() - started
+                        yield Token(chunk.content)
+                    continue
+                for node, update in payload.items():
+                    for message in (update or {}).get("messages", []):
+                        if node == "agent" and isinstance(message, AIMessage):
+                            replies.append(message)
+                        yield from _events_of(message, live=True)
+        except AdvisorError as exc:
+            yield Failure(exc.message)
+            return
+        state = self._graph.get_state(config).values
+        turn = split_turns(state.get("messages", []))[-1]
+        usage = [m.usage_metadata for m in replies if m.usage_metadata]
+        timings = Timings(
+            total_s=round(time.perf_counter() - started, 3),
+            first_token_s=None if first_token is None else round(first_token, 3),
+            prompt_tokens=sum(u["input_tokens"] for u in usage),
+            completion_tokens=sum(u["output_tokens"] for u in usage),
+            cached_prompt_tokens=sum((u.get("input_token_details") or {}).get("cache_read", 0) for u in usage),
+        )
+        yield _answer(turn, timings)
+
+    # --- conversations ----------------------------------------------------------------------
+
+    def threads(self) -> list[ThreadInfo]:
+        return self._store.list()
+
+    def has_thread(self, thread_id: str) -> bool:
+        return self._store.exists(thread_id)
+
+    def history(self, thread_id: str) -> list[Event]:
+        """The thread's past turns as events: question, tool calls and results, answer."""
+        state = self._graph.get_state({"configurable": {"thread_id": thread_id}}).values
+        events: list[Event] = []
+        for turn in split_turns(state.get("messages", [])):
+            for message in turn:
+                events.extend(_events_of(message, live=False))
+            if final_answer(turn) is not None:
+                events.append(_answer(turn, None))
+        return events
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._graph.checkpointer.delete_thread(thread_id)
+        self._store.delete(thread_id)
+
+    def close(self) -> None:
+        self._store.close()
+        self._conn.close()
+
+
+def _events_of(message: BaseMessage, *, live: bool) -> Iterator[Event]:
+    """Events for one stored message. Answers are left to _answer, which sees the whole turn."""
+    if isinstance(message, HumanMessage) and not live:
+        yield UserMessage(str(message.content))
+    elif isinstance(message, AIMessage):
+        for call in message.tool_calls:
+            yield ToolCall(call["id"] or "", call["name"], dict(call["args"]))
+        for bad in message.invalid_tool_calls:
+            yield ToolCall(bad["id"] or "", bad["name"] or "", {"raw": bad["args"]})
+    elif isinstance(message, ToolMessage):
+        ok = message.status != "error"
+        data = message.artifact.get("data") if ok and isinstance(message.artifact, dict) else None
+        yield ToolResult(message.tool_call_id, message.name or "", ok, data, None if ok else str(message.content))
+
+
+def _answer(turn: list[BaseMessage], timings: Timings | None) -> Answer:
+    answer = final_answer(turn)
+    text = str(answer.content).strip() if answer else ""
+    results = [m for m in turn if isinstance(m, ToolMessage) and m.status != "error"]
+    sources = sorted({s for m in results if isinstance(m.artifact, dict) for s in m.artifact.get("sources", [])})
+    fallback = bool(answer and answer.additional_kwargs.get("fallback"))
+    question = str(turn[0].content) if turn and isinstance(turn[0], HumanMessage) else ""
+    ungrounded = [] if fallback else ungrounded_figures(text, [question, *(str(m.content) for m in results)])
+    return Answer(text=text, sources=sources, timings=timings, fallback=fallback, ungrounded=ungrounded)
+
+
+def open_advisor(model: str | None = None, *, chat_model: BaseChatModel | None = None, data_dir: Path | None = None,
+                 progress: Progress | None = None) -> Advisor:
+    """An Advisor over the local model pack `model` (default: settings), or over an injected chat model.
+
+    Raises AdvisorError (e.g. ModelUnavailable naming the install command) when the model cannot be loaded.
+    """
+    where = paths() if data_dir is None else Paths(paths().cache_dir, data_dir)
+    interrupt = threading.Event()
+    if chat_model is None:
+        from advisor.llm.chat_model import load_chat_model  # noqa: PLC0415 - llama.cpp only when a real model is used
+
+        chat_model = load_chat_model(model or chat_model_name(), progress=progress, interrupt=interrupt)
+        name = chat_model.model_name
+    else:
+        name = str(getattr(chat_model, "model_name", type(chat_model).__name__))
+    tools = build_tools(load_catalog(), profile=lambda: load_profile(data_dir), index_dir=where.index_dir)
+    return Advisor(chat_model, tools, where, name, interrupt)

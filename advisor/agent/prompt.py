@@ -1,0 +1,75 @@
+"""What the model is told, and which part of a conversation it sees on each step.
+
+The system prompt never changes within a process, so together with the tool descriptions the
+chat model appends it forms a stable prefix whose KV cache llama.cpp reuses on every call.
+Earlier turns are cut down to question and answer: their tool results are long, the answer
+already holds what a follow-up ("and with 24 GB?", "what about its license?") refers to.
+"""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+RULES = """You are an advisor for running open-weight LLMs on local hardware.
+Rules:
+- For any question about models, hardware fit, memory, speed or licenses, call a tool first. Never answer such a question from memory.
+- Put only what the user said into the arguments, names copied as written; the tools resolve them. A memory size such as "16 GB card" is vram_gb.
+- A follow-up like "and with 24 GB?" or "what about its license?" refers to the previous question and answer: call the tool again with the changed value.
+- After the tool result, answer in at most 5 short lines: name the models with quant, memory in GB and speed in tok/s, copying the figures from the tool result, and end with the sources in [brackets]. Never state a figure the tool result does not contain.
+- If a tool returns an error, fix the arguments and call it again.
+- If the question is not about open-weight models, hardware, licenses or the articles, say briefly that you only cover those topics."""
+
+# One example call per tool: small models copy the pattern far more reliably than they follow prose.
+EXAMPLES = {
+    "recommend": ('best model for coding on a 12 GB card?', {"task": "coding", "vram_gb": 12}),
+    "estimate": ("can I run Mistral Nemo on my RTX 3070?", {"model": "Mistral Nemo", "gpu": "RTX 3070"}),
+    "license": ("can I use Mistral Small commercially?", {"name": "Mistral Small"}),
+    "search_articles": ("what do the articles say about MoE speed?", {"query": "MoE speed"}),
+}
+
+
+def system_prompt(tool_names: list[str]) -> str:
+    """The rules plus one example call per available tool; identical for every call in a process."""
+    lines = [RULES, "", "Example calls:"]
+    for name in tool_names:
+        if name in EXAMPLES:
+            question, args = EXAMPLES[name]
+            lines.append(f'"{question}" -> {json.dumps({"name": name, "arguments": args})}')
+    lines.append('"what is the weather in Paris?" -> no call; reply: I only cover open-weight models, hardware and licenses.')
+    return "\n".join(lines)
+
+
+SYSTEM_PROMPT = system_prompt(list(EXAMPLES))
+
+PAST_TURNS = 3  # earlier question/answer pairs kept for follow-ups
+
+
+def final_answer(messages: list[BaseMessage]) -> AIMessage | None:
+    """A turn's answer: its last AI message that calls no tool."""
+    for message in reversed(messages):
+        if isinstance(message, AIMessage) and not message.tool_calls and not message.invalid_tool_calls:
+            return message
+    return None
+
+
+def split_turns(messages: list[BaseMessage]) -> list[list[BaseMessage]]:
+    """The conversation as turns, each starting with the person's question."""
+    turns: list[list[BaseMessage]] = []
+    for message in messages:
+        if isinstance(message, HumanMessage) or not turns:
+            turns.append([])
+        turns[-1].append(message)
+    return turns
+
+
+def model_input(messages: list[BaseMessage], system_prompt: str = SYSTEM_PROMPT) -> list[BaseMessage]:
+    """System prompt, the last few turns as question + answer, then the current turn in full."""
+    *past, current = split_turns(messages) or [[]]
+    pairs: list[BaseMessage] = []
+    for turn in past[-PAST_TURNS:]:
+        answer = final_answer(turn)
+        if isinstance(turn[0], HumanMessage) and answer is not None and answer.content:
+            pairs += [turn[0], AIMessage(content=answer.content)]
+    return [SystemMessage(content=system_prompt), *pairs, *current]

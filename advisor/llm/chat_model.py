@@ -1,0 +1,222 @@
+"""A LangChain chat model over llama-cpp-python, with tool calls decoded under a grammar.
+
+Why not langchain-community's ChatLlamaCpp: its tool calling goes through llama-cpp-python's
+chat formats (e.g. "chatml-function-calling"), which tie the call format to one model family
+and only constrain the output when one specific tool is forced. Here:
+
+1. The answer is generated freely and streamed. While its first characters could still be the
+   start of a tool call (`<tool_call>`, `{`), they are held back.
+2. If it is a call, generation stops and restarts after the family's call marker with a
+   grammar built from the tools' JSON schemas, so the call is always a known tool with
+   schema-shaped arguments. Works the same for models with no tool template at all.
+3. Usage metadata reports prompt tokens, generated tokens and how many prompt tokens came from
+   the reused KV cache (`input_token_details.cache_read`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import threading
+import time
+import uuid
+from typing import Any, Iterator, Sequence
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from llama_cpp import LlamaGrammar, llama_vocab_is_eog
+from pydantic import ConfigDict, PrivateAttr
+
+from advisor.llm.packs import Progress, model_path
+from advisor.llm.runtime import LlamaRuntime, load_runtime
+from advisor.settings import paths
+
+ANSWER_TOKENS = 320
+CALL_TOKENS = 160
+
+
+class LlamaChatModel(BaseChatModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    runtime: LlamaRuntime
+    model_name: str
+    max_tokens: int = ANSWER_TOKENS
+    interrupt: threading.Event | None = None  # set by the Advisor when the reader stops listening
+
+    _grammars: dict[str, LlamaGrammar] = PrivateAttr(default_factory=dict)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def volunteers_tool_calls(self) -> bool:
+        """Whether the model writes tool calls on its own when offered tools.
+
+        Families trained on a tool format (Qwen's Hermes calls) do; others (Gemma 3 270M) tend
+        to echo the prompt instead, so the agent forces their first step to be a call.
+        """
+        return self.runtime.dialect.name != "json"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "dialect": self.runtime.dialect.name}
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any) -> Runnable:
+        """tool_choice: None/'auto' lets the model choose; 'any'/'required' or a tool name forces a call."""
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], tool_choice=tool_choice, **kwargs)
+
+    # --- prompt -----------------------------------------------------------------------------
+
+    def _chat_messages(self, messages: list[BaseMessage], tools: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """Plain role/content turns; tool calls and results written in the family's dialect.
+
+        Consecutive turns of one role are merged because some templates (Gemma) insist on
+        strictly alternating user/assistant turns.
+        """
+        dialect = self.runtime.dialect
+        turns: list[dict[str, str]] = []
+        for message in messages:
+            content = message.content if isinstance(message.content, str) else str(message.content)
+            if isinstance(message, SystemMessage):
+                role, text = "system", content + ("\n\n" + dialect.tools_prompt(tools) if tools else "")
+            elif isinstance(message, HumanMessage):
+                role, text = "user", content
+            elif isinstance(message, ToolMessage):
+                role, text = "user", dialect.result_text(message.name or "tool", content)
+            elif isinstance(message, AIMessage):
+                calls = [dialect.call_text(c["name"], c["args"]) for c in message.tool_calls]
+                calls += [dialect.call_text(c["name"] or "", c["args"] or "{}") for c in message.invalid_tool_calls]
+                role, text = "assistant", "\n".join(part for part in [content.strip(), *calls] if part)
+            else:
+                continue
+            if turns and turns[-1]["role"] == role and role != "system":
+                turns[-1]["content"] += "\n\n" + text
+            else:
+                turns.append({"role": role, "content": text})
+        return turns
+
+    def _call_grammar(self, tools: list[dict[str, Any]], only: str | None) -> LlamaGrammar:
+        chosen = [t for t in tools if only is None or t["function"]["name"] == only]
+        key = json.dumps(chosen, sort_keys=True)
+        if key not in self._grammars:
+            schema = {"oneOf": [{
+                "type": "object",
+                "properties": {"name": {"const": t["function"]["name"]},
+                               "arguments": t["function"].get("parameters", {"type": "object"})},
+                "required": ["name", "arguments"],
+            } for t in chosen]}
+            self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return self._grammars[key]
+
+    # --- generation -------------------------------------------------------------------------
+
+    def _pieces(self, tokens: list[int], grammar: LlamaGrammar | None, limit: int, counts: dict[str, int],
+                *, continuing: bool = False) -> Iterator[str]:
+        """Greedy decoding from `tokens`, as text pieces; stops at end of turn, the limit or an interrupt.
+
+        `continuing` marks a restart of the same call (the grammar phase): only its new tokens count as prompt.
+        """
+        llm = self.runtime.llm
+        reused = llm.longest_token_prefix(llm._input_ids, tokens)
+        counts["prompt"] += len(tokens) - reused if continuing else len(tokens)
+        counts["cached"] += 0 if continuing else reused
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated = 0
+        for token in llm.generate(tokens, temp=0.0, repeat_penalty=1.0, grammar=grammar):
+            if llama_vocab_is_eog(llm._model.vocab, token) or (self.interrupt and self.interrupt.is_set()):
+                break
+            generated += 1
+            counts["generated"] += 1
+            piece = decoder.decode(llm.detokenize([token], special=True))
+            if piece:
+                yield piece
+            if generated >= limit:
+                break
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        tools: list[dict[str, Any]] = kwargs.get("tools") or []
+        choice = kwargs.get("tool_choice")
+        forced = choice not in (None, "auto", "none") and bool(tools)
+        only = choice if forced and choice not in ("any", "required") else None
+        dialect = self.runtime.dialect
+        counts = {"prompt": 0, "cached": 0, "generated": 0}
+        started = time.perf_counter()
+        with self.runtime.lock:
+            prompt = self.runtime.render(self._chat_messages(messages, tools if choice != "none" else []))
+            is_call = forced
+            if not forced:
+                held = ""
+                decided = False
+                for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts):
+                    if not decided:
+                        held += piece
+                        start = held.lstrip()
+                        if not start or any(t.startswith(start) for t in dialect.triggers if len(start) < len(t)):
+                            continue  # could still become a tool call
+                        decided = True
+                        is_call = start.startswith(dialect.triggers)
+                        if is_call:
+                            break
+                        piece = held
+                    yield self._text_chunk(piece, run_manager)
+                if not decided and held.strip() and not held.lstrip().startswith(dialect.triggers):
+                    yield self._text_chunk(held, run_manager)  # a very short answer that only looked like a call
+            if is_call and tools:
+                raw = "".join(self._pieces(self.runtime.tokenize(prompt + dialect.call_open),
+                                           self._call_grammar(tools, only), CALL_TOKENS, counts, continuing=not forced))
+                yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[_call_chunk(raw)]))
+        usage = {"input_tokens": counts["prompt"], "output_tokens": counts["generated"],
+                 "total_tokens": counts["prompt"] + counts["generated"], "input_token_details": {"cache_read": counts["cached"]}}
+        yield ChatGenerationChunk(message=AIMessageChunk(
+            content="", usage_metadata=usage,
+            response_metadata={"model_name": self.model_name, "seconds": round(time.perf_counter() - started, 3)},
+        ))
+
+    @staticmethod
+    def _text_chunk(piece: str, run_manager: CallbackManagerForLLMRun | None) -> ChatGenerationChunk:
+        chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+        if run_manager:
+            run_manager.on_llm_new_token(piece, chunk=chunk)
+        return chunk
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
+
+
+def _call_chunk(raw: str) -> dict[str, Any]:
+    """A tool-call chunk; arguments that do not parse stay raw, and LangChain marks the call invalid."""
+    call_id = f"call_{uuid.uuid4().hex[:8]}"
+    try:
+        parsed = json.loads(raw)
+        return {"name": parsed["name"], "args": json.dumps(parsed["arguments"]), "id": call_id, "index": 0}
+    except (ValueError, KeyError, TypeError):
+        return {"name": None, "args": raw, "id": call_id, "index": 0}
+
+
+def load_chat_model(choice: str, *, progress: Progress | None = None, interrupt: threading.Event | None = None) -> LlamaChatModel:
+    """The chat model for a pack name or GGUF path, assembling the pack on first use."""
+    path, title = model_path(choice, paths().models_dir, progress)
+    if progress:
+        progress(f"Loading {title}", 0.0)
+    runtime = load_runtime(path)
+    if progress:
+        progress(f"Loading {title}", 1.0)
+    return LlamaChatModel(runtime=runtime, model_name=title, interrupt=interrupt)

@@ -1,0 +1,92 @@
+"""Checks on an answer's text, judged against what the tools actually returned in that turn.
+
+Which models "fit" is read from the turn's own tool results (recommend picks, estimate
+verdicts), so the checks stay right when the catalog or the estimator changes. Which models an
+answer names is found with the same matcher the article index uses (tools/mentions.py), so
+"Qwen3 30B A3B" and "qwen3:30b" count as the same model.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from advisor.agent.grounding import ungrounded_figures
+from evals.toolcases import AnswerChecks
+from tools.mentions import ModelMentions
+
+NOT_FITTING = ("does_not_fit", "no_hardware")
+# Words that show an answer passed on a license's condition rather than only its name.
+RESTRICTION_WORDS = ("restrict", "condition", "prohibit", "not allowed", "not permitted", "forbid", "separate license",
+                     "monthly active users", "use policy", "acceptable use", "700 million", "100 million", "only if")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an answer may draw on: the questions so far and every tool result so far."""
+
+    questions: tuple[str, ...]
+    results: tuple[Any, ...]  # successful tool results' data, earlier turns included
+    errors: tuple[str, ...]  # tool error texts, which the model was also shown
+    turn_results: tuple[tuple[str, Any], ...]  # (tool name, data) of this turn only: what fits is judged here
+
+
+def fit_verdicts(turn_results: tuple[tuple[str, Any], ...]) -> dict[str, bool]:
+    """Model id -> whether this turn's recommend/estimate results show it running on the hardware."""
+    verdicts: dict[str, bool] = {}
+    for name, data in turn_results:
+        rows = data if name == "recommend" and isinstance(data, list) else [data] if name == "estimate" else []
+        for row in rows:
+            if isinstance(row, dict) and "model" in row and "fit" in row:
+                verdicts[row["model"]] = verdicts.get(row["model"], False) or row["fit"] not in NOT_FITTING
+    return verdicts
+
+
+def _figure_texts(value: Any) -> Iterator[str]:
+    """Every scalar of a tool result as text; floats also as the rounded forms a renderer prints."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _figure_texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _figure_texts(item)
+    elif isinstance(value, float):
+        yield f"{value!r} {value:g} {round(value, 1):g} {round(value, 2):g}"
+    elif value is not None:
+        yield str(value)
+
+
+def ungrounded(answer: str, evidence: Evidence) -> list[str]:
+    texts = [*evidence.questions, *evidence.errors, *(" ".join(_figure_texts(r)) for r in evidence.results)]
+    texts += [json.dumps(r, ensure_ascii=False) for r in evidence.results]
+    return ungrounded_figures(answer, texts)
+
+
+def check_answer(checks: AnswerChecks, *, grounded: bool, answer: str, evidence: Evidence,
+                 mentions: ModelMentions) -> list[str]:
+    """Every problem with the answer; empty when it passes all of the turn's checks."""
+    text = answer.casefold()
+    problems = [f"answer lacks any of {checks.mentions_any}"] if checks.mentions_any and not any(
+        w.casefold() in text for w in checks.mentions_any) else []
+    problems += [f"answer lacks '{w}'" for w in checks.mentions_all if w.casefold() not in text]
+    problems += [f"answer mentions '{w}'" for w in checks.must_not_mention if w.casefold() in text]
+    if checks.asks and "?" not in answer:
+        problems.append("answer asks nothing back")
+    if checks.license_restriction and not any(w in text for w in RESTRICTION_WORDS):
+        problems.append("answer does not mention the license restriction")
+    named = mentions.find(answer)
+    fits = fit_verdicts(evidence.turn_results)
+    if checks.names_fitting_model and not any(fits.get(m) for m in named):
+        fitting = sorted(m for m, ok in fits.items() if ok)
+        problems.append(f"answer names no model that fits (named {named or 'none'}; fitting: {fitting or 'none'})")
+    if checks.only_fitting_models:
+        asked = {m for q in evidence.questions for m in mentions.find(q)}
+        wrong = [m for m in named if not fits.get(m) and m not in asked]
+        if wrong:
+            problems.append(f"answer names models the tool results do not show fitting: {wrong}")
+    if grounded:
+        invented = ungrounded(answer, evidence)
+        if invented:
+            problems.append(f"answer states figures no tool result or question contains: {invented}")
+    return problems

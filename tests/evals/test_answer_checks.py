@@ -1,0 +1,61 @@
+"""Answer checks judged against tool results: fit, invented figures, license restrictions."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.answer_checks import Evidence, check_answer, fit_verdicts
+from evals.toolcases import AnswerChecks
+from knowledge import load_catalog
+from tools.mentions import ModelMentions
+
+PICKS = [{"model": "qwen3-14b", "fit": "full_gpu", "memory_gb": 11.27, "decode_tps": 31.7},
+         {"model": "phi-4", "fit": "gpu_cpu_offload", "memory_gb": 14.14, "decode_tps": 6.25}]
+TOO_BIG = {"model": "deepseek-v3", "fit": "does_not_fit", "memory_gb": {"total": 428.5}}
+
+
+@pytest.fixture(scope="module")
+def mentions() -> ModelMentions:
+    return ModelMentions.from_catalog(load_catalog())
+
+
+def evidence(question: str, *results: tuple[str, object]) -> Evidence:
+    return Evidence((question,), tuple(data for _, data in results), (), tuple(results))
+
+
+def check(mentions, answer: str, ev: Evidence, grounded: bool = False, **checks) -> list[str]:
+    return check_answer(AnswerChecks(**checks), grounded=grounded, answer=answer, evidence=ev, mentions=mentions)
+
+
+def test_fit_verdicts_read_recommend_and_estimate() -> None:
+    assert fit_verdicts((("recommend", PICKS), ("estimate", TOO_BIG))) == {
+        "qwen3-14b": True, "phi-4": True, "deepseek-v3": False}
+
+
+def test_fitting_and_non_fitting_models(mentions) -> None:
+    ev = evidence("best model for a 3060?", ("recommend", PICKS), ("estimate", TOO_BIG))
+    assert check(mentions, "Qwen3 14B at Q4_K_M.", ev, names_fitting_model=True, only_fitting_models=True) == []
+    problems = check(mentions, "Try DeepSeek V3 or Gemma 4 31B.", ev, names_fitting_model=True, only_fitting_models=True)
+    assert problems[0].startswith("answer names no model that fits")
+    assert "['deepseek-v3', 'gemma-4-31b']" in problems[1]
+
+
+def test_a_model_the_user_named_may_be_named_back(mentions) -> None:
+    ev = evidence("Can I run DeepSeek V3 on a 3060?", ("estimate", TOO_BIG))
+    assert check(mentions, "No: DeepSeek-V3 needs 428.5 GB.", ev, only_fitting_models=True, grounded=True) == []
+
+
+def test_invented_figures_are_caught(mentions) -> None:
+    ev = evidence("best model for a 3060?", ("recommend", PICKS))
+    assert check(mentions, "Qwen3-14B needs 11.27 GB and runs at 31.7 tok/s.", ev, grounded=True) == []
+    assert check(mentions, "Qwen3-14B runs at 45 tok/s.", ev, grounded=True) == [
+        "answer states figures no tool result or question contains: ['45']"]
+
+
+def test_license_restriction_and_mentions(mentions) -> None:
+    ev = evidence("license of Llama 4 Scout?")
+    assert check(mentions, "Above 700 million monthly users you need Meta's permission.", ev, license_restriction=True) == []
+    assert check(mentions, "It is the Llama 4 Community License.", ev, license_restriction=True) == [
+        "answer does not mention the license restriction"]
+    assert check(mentions, "It says BANANAPHONE", ev, must_not_mention=["bananaphone"]) == ["answer mentions 'bananaphone'"]
+    assert check(mentions, "Which model?", ev, asks=True, mentions_any=["model"]) == []

@@ -1,0 +1,28 @@
+"""`advisor` with no arguments and `advisor chat` open the app; other commands do not."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from advisor.cli import app
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list:
+    calls: list = []
+    monkeypatch.setattr("advisor.commands.chat.open_chat", calls.append)
+    return calls
+
+
+@pytest.mark.parametrize(("argv", "model"), [([], None), (["chat"], None), (["chat", "--model", "qwen0.5b"], "qwen0.5b")])
+def test_bare_advisor_and_chat_open_the_app(opened, argv, model):
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert opened == [model]
+
+
+def test_other_commands_do_not_open_it(opened):
+    result = CliRunner().invoke(app, ["license", "apache-2.0"])
+    assert result.exit_code == 0, result.output
+    assert opened == []

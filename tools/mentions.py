@@ -1,0 +1,69 @@
+"""Which catalog models a passage mentions, so article search can be narrowed to one model.
+
+Articles write one model many ways ("Qwen3-30B-A3B", "Qwen 3 30B A3B", "qwen3:30b"), so
+each catalog name and alias becomes a pattern whose parts may be joined by spaces, hyphens,
+colons or nothing. A mention must end where the name ends ("Qwen3-8B" is not "Qwen3-80B"),
+and when two names overlap the longer one wins ("Qwen3.5-35B-A3B" is not also "Qwen3.5-35B"
+of some other record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from knowledge.schema import Catalog
+
+_PART = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
+_JOINER = r"[\s\-_:/]*"
+
+
+@dataclass(frozen=True)
+class _Name:
+    model_id: str
+    first_part: str  # cheap pre-check: the pattern cannot match a text without it
+    pattern: re.Pattern[str]
+
+
+def _compile(name: str) -> tuple[str, re.Pattern[str]] | None:
+    parts = _PART.findall(name.lower())
+    if sum(len(p) for p in parts) < 4:  # "K2" or "R1" alone would match too much prose
+        return None
+    body = _JOINER.join(re.escape(p) for p in parts)
+    return parts[0], re.compile(rf"(?<![a-z0-9.]){body}(?![a-z0-9]|\.\d)")
+
+
+@dataclass(frozen=True)
+class ModelMentions:
+    names: tuple[_Name, ...]
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> ModelMentions:
+        names = []
+        for model in catalog.models:
+            for name in dict.fromkeys([model.id, model.name, *model.aliases]):
+                compiled = _compile(name)
+                if compiled:
+                    names.append(_Name(model.id, *compiled))
+        return cls(tuple(names))
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the catalog's names change, so stored mentions can be redone."""
+        text = "\n".join(sorted(f"{n.model_id}\t{n.pattern.pattern}" for n in self.names))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def find(self, text: str) -> list[str]:
+        """Model ids mentioned in text, in order of first mention."""
+        lower = text.lower()
+        spans: list[tuple[int, int, str]] = []
+        for name in self.names:
+            if name.first_part in lower:
+                spans.extend((m.start(), m.end(), name.model_id) for m in name.pattern.finditer(lower))
+        kept = [
+            (start, model_id) for start, end, model_id in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) and other != model_id
+                       for s, e, other in spans)
+        ]
+        return list(dict.fromkeys(model_id for _, model_id in sorted(kept)))
