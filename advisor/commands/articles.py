@@ -90,11 +90,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("ingest")
     def ingest_cmd(
-        paths_: list[Path] = typer.Argument(..., metavar="PATH", exists=True,
+        paths_: list[Path] = typer.Argument(..., metavar="PATH",
                                             help="Article files (.txt, .md, .html) or folders of them"),
         as_json: bool = JsonOpt,
     ) -> None:
         """Add your own articles to the index, skipping texts it already holds."""
+        missing = [str(p) for p in paths_ if not p.exists()]
+        if missing:  # checked here rather than by Typer, whose boxed error wraps long paths mid-word
+            errors.print(f"[red]error:[/red] does not exist: {', '.join(missing)}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2)
         report = open_index().ingest(paths_)
         if as_json:
             print_json(report)
