@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from advisor.agent.grounding import ungrounded_figures
 from evals.toolcases import AnswerChecks
-from tools.mentions import ModelMentions
+from tools.mentions import Mentions
 
 NOT_FITTING = ("does_not_fit", "no_hardware")
 # Words that show an answer passed on a license's condition rather than only its name.
@@ -64,7 +64,7 @@ def ungrounded(answer: str, evidence: Evidence) -> list[str]:
 
 
 def check_answer(checks: AnswerChecks, *, grounded: bool, answer: str, evidence: Evidence,
-                 mentions: ModelMentions) -> list[str]:
+                 mentions: Mentions) -> list[str]:
     """Every problem with the answer; empty when it passes all of the turn's checks."""
     text = answer.casefold()
     problems = [f"answer lacks any of {checks.mentions_any}"] if checks.mentions_any and not any(

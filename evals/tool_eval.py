@@ -29,7 +29,7 @@ from evals.matching import Call, Defaults, match_turn
 from evals.oracle import oracle_model
 from evals.toolcases import Case, Turn
 from knowledge.schema import Catalog
-from tools.mentions import ModelMentions
+from tools.mentions import Mentions
 
 ORACLE = "oracle"
 DEFAULT = "default"
@@ -161,7 +161,7 @@ def open_backend(model: str, case: Case, data_dir: Path) -> Advisor:
     return open_advisor(None if model == DEFAULT else model, data_dir=data_dir)
 
 
-def run_case(case: Case, model: str, catalog: Catalog, mentions: ModelMentions, index: Path | None) -> Verdict:
+def run_case(case: Case, model: str, catalog: Catalog, mentions: Mentions, index: Path | None) -> Verdict:
     with tempfile.TemporaryDirectory(prefix=f"tool-eval-{case.id}-") as tmp:
         data_dir = Path(tmp)
         prepare(case, data_dir, index)
@@ -184,7 +184,7 @@ def _skipped(case: Case, model: str, why: str) -> Verdict:
 # --- judging --------------------------------------------------------------------------------
 
 def _judge_turn(turn: Turn, outcome: TurnOutcome, evidence: Evidence, defaults: Defaults, catalog: Catalog,
-                mentions: ModelMentions) -> tuple[bool, bool, bool, list[str]]:
+                mentions: Mentions) -> tuple[bool, bool, bool, list[str]]:
     """(names right, arguments right, answer right, problems) for one turn."""
     if outcome.failure:
         return False, False, False, [f"the agent failed: {outcome.failure}"]
@@ -203,7 +203,7 @@ def _judge_turn(turn: Turn, outcome: TurnOutcome, evidence: Evidence, defaults: 
 
 
 def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Defaults, catalog: Catalog,
-          mentions: ModelMentions) -> Verdict:
+          mentions: Mentions) -> Verdict:
     names_ok = args_ok = answer_ok = True
     diff: list[str] = []
     questions: list[str] = []
@@ -238,7 +238,7 @@ def run_suite(cases: Iterable[Case], models: list[str], catalog: Catalog,
               on_verdict: Callable[[Verdict], None] | None = None) -> dict[str, list[Verdict]]:
     """Every case on every model, in order; `on_verdict` hears each verdict as it comes (progress)."""
     cases = list(cases)
-    mentions = ModelMentions.from_catalog(catalog)
+    mentions = Mentions.of_models(catalog)
     verdicts: dict[str, list[Verdict]] = {}
     index = base_index()
     for model in models:

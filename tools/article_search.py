@@ -45,7 +45,7 @@ from knowledge.schema import Catalog  # noqa: E402
 from tools.chunking import Chunk, chunk_document  # noqa: E402
 from tools.documents import SUPPORTED_SUFFIXES, parse_document  # noqa: E402
 from tools.errors import AdvisorError, InvalidRequest  # noqa: E402
-from tools.mentions import ModelMentions  # noqa: E402
+from tools.mentions import Mentions  # noqa: E402
 from tools.resolve import resolve_model  # noqa: E402
 
 # Bump when chunking or stored metadata change, so existing indexes are rebuilt.
@@ -152,7 +152,7 @@ class ArticleIndex:
         self.index_dir = index_dir
         self.corpus_dir = corpus_dir
         self.catalog = catalog
-        self.mentions = ModelMentions.from_catalog(catalog)
+        self.mentions = Mentions.of_models(catalog)
         self.progress = progress
         self.rebuilt_because: str | None = None  # why open() had to rebuild, for the user
         self.problems: list[str] = []  # files that could not be indexed, and why

@@ -9,11 +9,13 @@ plain functions of frozen inputs; the only I/O is the catalog the caller passes 
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.schema import BackendProfile, Catalog, Claim, EngineProfile, Quant
+from knowledge.schema import BackendProfile, Catalog, Claim, EngineProfile, Hardware, Quant
 from tools.errors import InvalidRequest
 from tools.requests import EstimateRequest, KvCacheType
 from tools.resolve import resolve_model, resolve_quant
@@ -225,6 +227,27 @@ def speed(
     return SpeedRange(low=round(low, 1), expected=round(expected, 1), high=round(high, 1)), round(prefill * engine.factor, 0)
 
 
+def cards_of_size(memory_gb: float, catalog: Catalog) -> list[Hardware]:
+    """NVIDIA consumer cards sold with this much memory, slowest first: what "a 16 GB card" may be.
+
+    NVIDIA only, because a GPU known only by its size is treated as a CUDA card.
+    """
+    cards = [h for h in catalog.hardware if h.kind == "discrete" and h.segment == "consumer" and h.vendor == "NVIDIA"
+             and memory_gb in (h.memory_gb, *h.memory_options_gb)]
+    return sorted(cards, key=lambda h: h.bandwidth_gbps)
+
+
+def speed_across(cards: list[Hardware], shape: ModelShape, quant: Quant, device: Device, gpu_layers: int,
+                 req: EstimateRequest, catalog: Catalog, engine: EngineProfile) -> tuple[SpeedRange, float]:
+    """Decode from the slowest card's low to the fastest card's high; prefill of the slowest."""
+    slow, slow_prefill = speed(shape, quant, replace(device, bandwidth_gbps=cards[0].bandwidth_gbps), gpu_layers,
+                               req.context, req.kv_cache, catalog, engine)
+    fast, _ = speed(shape, quant, replace(device, bandwidth_gbps=cards[-1].bandwidth_gbps), gpu_layers,
+                    req.context, req.kv_cache, catalog, engine)
+    expected = round(math.sqrt(slow.expected * fast.expected), 1)
+    return SpeedRange(low=slow.low, expected=expected, high=fast.high), slow_prefill
+
+
 # --- searches over quant and context ------------------------------------------------------
 
 def _fits(shape: ModelShape, quant: Quant, context: int, kv_type: KvCacheType, device: Device) -> bool:
@@ -292,6 +315,13 @@ def estimate(req: EstimateRequest, catalog: Catalog) -> Estimate:
                 f"decode: expected at a short context with {req.backend}; low = full {req.context:,}-token context and a slower engine; "
                 f"bandwidth {device.bandwidth_gbps:g} GB/s (spec) on the {device.backend if device.kind != 'cpu' else 'cpu'} backend"
             )
+        elif fit != "does_not_fit" and device.kind == "discrete" and (cards := cards_of_size(device.memory_gb, catalog)):
+            decode, prefill = speed_across(cards, shape, quant, device, gpu_layers or 0, req, catalog, engine)
+            assumptions = [a for a in assumptions if "no speed estimate" not in a]
+            assumptions.append(
+                f"no GPU named: decode spans the NVIDIA consumer {device.memory_gb:g} GB cards of the catalog, low on the "
+                f"{cards[0].name} ({cards[0].bandwidth_gbps:g} GB/s), high on the {cards[-1].name} ({cards[-1].bandwidth_gbps:g} GB/s), "
+                f"expected = their geometric mean")
         if device.kind != "cpu":
             best = best_quant(shape, req.context, req.kv_cache, device, catalog)
             ctx_max = max_context(shape, quant, req.kv_cache, device)

@@ -1,4 +1,6 @@
-"""Which catalog models a passage mentions, so article search can be narrowed to one model.
+"""Which catalog models (or devices) a text mentions: article search narrows passages to a
+model with it, the evals read which models an answer names, the agent's router looks for
+models and hardware in a question.
 
 Articles write one model many ways ("Qwen3-30B-A3B", "Qwen 3 30B A3B", "qwen3:30b"), so
 each catalog name and alias becomes a pattern whose parts may be joined by spaces, hyphens,
@@ -21,7 +23,7 @@ _JOINER = r"[\s\-_:/]*"
 
 @dataclass(frozen=True)
 class _Name:
-    model_id: str
+    record_id: str
     first_part: str  # cheap pre-check: the pattern cannot match a text without it
     pattern: re.Pattern[str]
 
@@ -35,35 +37,43 @@ def _compile(name: str) -> tuple[str, re.Pattern[str]] | None:
 
 
 @dataclass(frozen=True)
-class ModelMentions:
+class Mentions:
     names: tuple[_Name, ...]
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> ModelMentions:
+    def of_models(cls, catalog: Catalog) -> Mentions:
+        return cls._of([(m.id, [m.id, m.name, *m.aliases]) for m in catalog.models])
+
+    @classmethod
+    def of_hardware(cls, catalog: Catalog) -> Mentions:
+        return cls._of([(h.id, [h.id, h.name, *h.aliases]) for h in catalog.hardware])
+
+    @classmethod
+    def _of(cls, records: list[tuple[str, list[str]]]) -> Mentions:
         names = []
-        for model in catalog.models:
-            for name in dict.fromkeys([model.id, model.name, *model.aliases]):
+        for record_id, spellings in records:
+            for name in dict.fromkeys(spellings):
                 compiled = _compile(name)
                 if compiled:
-                    names.append(_Name(model.id, *compiled))
+                    names.append(_Name(record_id, *compiled))
         return cls(tuple(names))
 
     @property
     def fingerprint(self) -> str:
         """Changes whenever the catalog's names change, so stored mentions can be redone."""
-        text = "\n".join(sorted(f"{n.model_id}\t{n.pattern.pattern}" for n in self.names))
+        text = "\n".join(sorted(f"{n.record_id}\t{n.pattern.pattern}" for n in self.names))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def find(self, text: str) -> list[str]:
-        """Model ids mentioned in text, in order of first mention."""
+        """Ids of the records mentioned in text, in order of first mention."""
         lower = text.lower()
         spans: list[tuple[int, int, str]] = []
         for name in self.names:
             if name.first_part in lower:
-                spans.extend((m.start(), m.end(), name.model_id) for m in name.pattern.finditer(lower))
+                spans.extend((m.start(), m.end(), name.record_id) for m in name.pattern.finditer(lower))
         kept = [
-            (start, model_id) for start, end, model_id in spans
-            if not any(s <= start and end <= e and (e - s) > (end - start) and other != model_id
+            (start, record_id) for start, end, record_id in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) and other != record_id
                        for s, e, other in spans)
         ]
-        return list(dict.fromkeys(model_id for _, model_id in sorted(kept)))
+        return list(dict.fromkeys(record_id for _, record_id in sorted(kept)))

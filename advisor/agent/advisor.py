@@ -18,9 +18,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from advisor.agent.graph import build_graph
+from advisor.agent.graph import build_graph, prompt_prefix
 from advisor.agent.grounding import ungrounded_figures
-from advisor.agent.prompt import final_answer, split_turns
+from advisor.agent.prompt import final_answer, model_input, split_turns
+from advisor.agent.routing import Router
 from advisor.agent.threads import ThreadInfo, ThreadStore
 from advisor.agent.toolset import AgentTool, build_tools
 from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
@@ -33,15 +34,23 @@ Progress = Callable[[str, float], None]
 
 
 class Advisor:
-    def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], where: Paths, model_name: str,
-                 interrupt: threading.Event | None = None) -> None:
+    def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], router: Router, where: Paths,
+                 model_name: str, interrupt: threading.Event | None = None) -> None:
         self.model_name = model_name
         self.tools = tools
         self._interrupt = interrupt or threading.Event()
         self._store = ThreadStore(where.threads_db)
         self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
-        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn))
+        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), router)
         self._busy = threading.Lock()
+        self._chat_model = chat_model
+
+    def warm_up(self) -> None:
+        """Put the prompt prefix in the model's cache before the first question (llama.cpp only)."""
+        warm_up = getattr(self._chat_model, "warm_up", None)
+        if warm_up is not None:
+            instructions, schemas = prompt_prefix(self.tools)
+            warm_up(model_input([], instructions), schemas)
 
     # --- one turn ---------------------------------------------------------------------------
 
@@ -169,5 +178,12 @@ def open_advisor(model: str | None = None, *, chat_model: BaseChatModel | None =
         name = chat_model.model_name
     else:
         name = str(getattr(chat_model, "model_name", type(chat_model).__name__))
-    tools = build_tools(load_catalog(), profile=lambda: load_profile(data_dir), index_dir=where.index_dir)
-    return Advisor(chat_model, tools, where, name, interrupt)
+    catalog = load_catalog()
+    tools = build_tools(catalog, profile=lambda: load_profile(data_dir), index_dir=where.index_dir)
+    advisor = Advisor(chat_model, tools, Router.from_catalog(catalog), where, name, interrupt)
+    if progress:
+        progress("Reading the instructions into the model", 0.0)
+    advisor.warm_up()
+    if progress:
+        progress("Reading the instructions into the model", 1.0)
+    return advisor

@@ -1,7 +1,9 @@
 """The agent loop as a LangGraph StateGraph: agent -> tools -> agent ... -> finish.
 
-- `agent` asks the chat model for the next step. On the last allowed step it is called
-  without tools, so a model that keeps calling tools still has to answer.
+- `agent` asks the chat model for the next step. The first step follows the router
+  (advisor/agent/routing.py): a question about models, hardware or licenses must start with
+  a tool call, anything else is answered without tools. Later steps let the model choose
+  between another call and the answer; on the last allowed step it must answer.
 - `tools` runs the requested calls. Bad arguments and unknown names come back to the model
   as the error text (it may retry); they never raise.
 - `finish` makes sure the turn ends with an answer: if the model wrote nothing usable, the
@@ -22,6 +24,7 @@ from pydantic import ValidationError
 
 from advisor.agent.prompt import final_answer, model_input, split_turns, system_prompt
 from advisor.agent.render import fallback_table
+from advisor.agent.routing import Router
 from advisor.agent.toolset import AgentTool
 from tools.errors import AdvisorError
 
@@ -71,21 +74,31 @@ def usable(answer: AIMessage | None) -> bool:
     return bool(text) and not text.startswith(CALL_MARKERS)
 
 
+def prompt_prefix(tools: list[AgentTool]) -> tuple[str, list[dict[str, Any]]]:
+    """The system prompt and tool schemas: the same on every model call of a process."""
+    return system_prompt([tool.name for tool in tools]), [tool.openai_schema() for tool in tools]
+
+
 def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer: BaseCheckpointSaver | None,
-                *, max_steps: int = MAX_STEPS) -> CompiledStateGraph:
+                router: Router, *, max_steps: int = MAX_STEPS) -> CompiledStateGraph:
     by_name = {tool.name: tool for tool in tools}
-    instructions = system_prompt(list(by_name))
-    schemas = [tool.openai_schema() for tool in tools]
-    with_tools = chat_model.bind_tools(schemas) if tools else chat_model
-    # A model that does not volunteer calls must make one first (an out-of-scope question then
-    # still gets a tool result, which is harmless); others choose freely.
-    forced = bool(tools) and not getattr(chat_model, "volunteers_tool_calls", True)
-    first = chat_model.bind_tools(schemas, tool_choice="any") if forced else with_tools
+    instructions, schemas = prompt_prefix(tools)
+    # Every variant keeps the tools in the prompt, so the cached prefix is the same for all.
+    must_call = chat_model.bind_tools(schemas, tool_choice="any") if tools else chat_model
+    may_call = chat_model.bind_tools(schemas) if tools else chat_model
+    no_call = chat_model.bind_tools(schemas, tool_choice="none") if tools else chat_model
 
     def agent(state: AgentState) -> dict[str, Any]:
         steps = state.get("steps", 0) + 1
-        llm = first if steps == 1 else with_tools if steps < max_steps else chat_model
+        if steps == 1:
+            turns = split_turns(state["messages"])
+            route = router.route(str(turns[-1][0].content), has_history=len(turns) > 1)
+            llm = must_call if route == "call" else no_call
+        else:
+            llm = may_call if steps < max_steps else no_call
         reply = llm.invoke(model_input(state["messages"], instructions))
+        if llm is no_call and isinstance(reply, AIMessage) and (reply.tool_calls or reply.invalid_tool_calls):
+            reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run
         return {"messages": [reply], "steps": steps}
 
     def route(state: AgentState) -> Literal["tools", "finish"]:

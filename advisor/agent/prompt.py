@@ -2,24 +2,29 @@
 
 The system prompt never changes within a process, so together with the tool descriptions the
 chat model appends it forms a stable prefix whose KV cache llama.cpp reuses on every call.
-Earlier turns are cut down to question and answer: their tool results are long, the answer
-already holds what a follow-up ("and with 24 GB?", "what about its license?") refers to.
+Earlier turns keep their question, their tool calls, the first line of each tool result and
+the answer. The calls matter: a small model imitates the turns it sees, so a history of
+answers written without calls teaches it to answer the next question from memory, and a
+follow-up ("and with 24 GB?", "what about its license?") is mostly the previous call with one
+argument changed. The rest of each result is cut because it is long and the answer already
+quotes what mattered.
 """
 
 from __future__ import annotations
 
 import json
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 RULES = """You are an advisor for running open-weight LLMs on local hardware.
 Rules:
 - For any question about models, hardware fit, memory, speed or licenses, call a tool first. Never answer such a question from memory.
 - Put only what the user said into the arguments, names copied as written; the tools resolve them. A memory size such as "16 GB card" is vram_gb.
 - A follow-up like "and with 24 GB?" or "what about its license?" refers to the previous question and answer: call the tool again with the changed value.
-- After the tool result, answer in at most 5 short lines: name the models with quant, memory in GB and speed in tok/s, copying the figures from the tool result, and end with the sources in [brackets]. Never state a figure the tool result does not contain.
+- After the tool result, answer in at most 3 short sentences: name the models with quant, memory in GB and speed in tok/s, copying the figures from the tool result. Never state a figure the tool result does not contain.
 - If a tool returns an error, fix the arguments and call it again.
-- If the question is not about open-weight models, hardware, licenses or the articles, say briefly that you only cover those topics."""
+- If the question is not about open-weight models, hardware, licenses or the articles, say briefly that you only cover those topics.
+- If the user asks about "it" or "that model" and no model was named yet, ask which model they mean."""
 
 # One example call per tool: small models copy the pattern far more reliably than they follow prose.
 EXAMPLES = {
@@ -64,12 +69,27 @@ def split_turns(messages: list[BaseMessage]) -> list[list[BaseMessage]]:
     return turns
 
 
+def compact_turn(turn: list[BaseMessage]) -> list[BaseMessage]:
+    """A finished turn as the model sees it later: question, successful calls with the first
+    line of their results, and the answer. Failed calls and retries are left out."""
+    answer = final_answer(turn)
+    if not turn or not isinstance(turn[0], HumanMessage) or answer is None or not answer.content:
+        return []
+    kept: list[BaseMessage] = [turn[0]]
+    ok_ids = {m.tool_call_id for m in turn if isinstance(m, ToolMessage) and m.status != "error"}
+    for message in turn[1:]:
+        if isinstance(message, AIMessage) and message.tool_calls:
+            calls = [c for c in message.tool_calls if c["id"] in ok_ids]
+            if calls:
+                kept.append(AIMessage(content="", tool_calls=calls))
+        elif isinstance(message, ToolMessage) and message.tool_call_id in ok_ids:
+            first_line = str(message.content).strip().splitlines()[0] if str(message.content).strip() else ""
+            kept.append(ToolMessage(content=first_line, tool_call_id=message.tool_call_id, name=message.name))
+    return [*kept, AIMessage(content=answer.content)]
+
+
 def model_input(messages: list[BaseMessage], system_prompt: str = SYSTEM_PROMPT) -> list[BaseMessage]:
-    """System prompt, the last few turns as question + answer, then the current turn in full."""
+    """System prompt, the last few turns compacted (see compact_turn), then the current turn in full."""
     *past, current = split_turns(messages) or [[]]
-    pairs: list[BaseMessage] = []
-    for turn in past[-PAST_TURNS:]:
-        answer = final_answer(turn)
-        if isinstance(turn[0], HumanMessage) and answer is not None and answer.content:
-            pairs += [turn[0], AIMessage(content=answer.content)]
-    return [SystemMessage(content=system_prompt), *pairs, *current]
+    earlier = [m for turn in past[-PAST_TURNS:] for m in compact_turn(turn)]
+    return [SystemMessage(content=system_prompt), *earlier, *current]

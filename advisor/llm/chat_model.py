@@ -20,7 +20,9 @@ import json
 import threading
 import time
 import uuid
-from typing import Any, Iterator, Sequence
+from typing import Any, Generator, Iterator, Sequence
+
+import numpy as np
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -29,14 +31,16 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from llama_cpp import LlamaGrammar, llama_vocab_is_eog
+from llama_cpp import LlamaGrammar, llama_get_logits_ith, llama_vocab_is_eog
 from pydantic import ConfigDict, PrivateAttr
 
+from advisor.llm.constrained import greedy_under_grammar
 from advisor.llm.packs import Progress, model_path
-from advisor.llm.runtime import LlamaRuntime, load_runtime
+from advisor.llm.runtime import LlamaRuntime, load_runtime, on_llama_thread, stream_on_llama_thread
 from advisor.settings import paths
 
-ANSWER_TOKENS = 320
+ANSWER_TOKENS = 320  # hard cap on an answer
+SENTENCE_TOKENS = 60  # past this, an answer stops at the end of its sentence (each token costs ~0.1 s here)
 CALL_TOKENS = 160
 
 
@@ -53,15 +57,6 @@ class LlamaChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "llama-cpp"
-
-    @property
-    def volunteers_tool_calls(self) -> bool:
-        """Whether the model writes tool calls on its own when offered tools.
-
-        Families trained on a tool format (Qwen's Hermes calls) do; others (Gemma 3 270M) tend
-        to echo the prompt instead, so the agent forces their first step to be a call.
-        """
-        return self.runtime.dialect.name != "json"
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -114,28 +109,63 @@ class LlamaChatModel(BaseChatModel):
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         return self._grammars[key]
 
+    def warm_up(self, messages: list[BaseMessage], tools: list[dict[str, Any]]) -> None:
+        """Evaluate the stable prompt prefix (system prompt and tools) now, while loading.
+
+        On this CPU the ~900-token prefix costs seconds; evaluated here it is already in the
+        KV cache when the first question comes, so the first answer is as quick as the rest.
+        """
+        def evaluate() -> None:
+            for _ in self.runtime.llm.generate(tokens, temp=0.0):
+                break
+
+        with self.runtime.lock:
+            tokens = self.runtime.tokenize(self.runtime.render(self._chat_messages(messages, tools)))
+            on_llama_thread(evaluate)
+            _ = self.runtime.call_openers  # scanned once here (~0.5 s) rather than in the first answer
+
     # --- generation -------------------------------------------------------------------------
 
     def _pieces(self, tokens: list[int], grammar: LlamaGrammar | None, limit: int, counts: dict[str, int],
-                *, continuing: bool = False) -> Iterator[str]:
+                *, continuing: bool = False, text_only: bool = False) -> Iterator[str]:
         """Greedy decoding from `tokens`, as text pieces; stops at end of turn, the limit or an interrupt.
 
         `continuing` marks a restart of the same call (the grammar phase): only its new tokens count as prompt.
+        `text_only` keeps the first token from opening a tool call. The decoding itself runs on
+        the llama thread (see advisor/llm/runtime.py).
         """
+        return stream_on_llama_thread(lambda: self._decode(tokens, grammar, limit, counts, continuing, text_only))
+
+    def _decode(self, tokens: list[int], grammar: LlamaGrammar | None, limit: int, counts: dict[str, int],
+                continuing: bool, text_only: bool) -> Iterator[str]:
         llm = self.runtime.llm
         reused = llm.longest_token_prefix(llm._input_ids, tokens)
         counts["prompt"] += len(tokens) - reused if continuing else len(tokens)
         counts["cached"] += 0 if continuing else reused
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         generated = 0
-        for token in llm.generate(tokens, temp=0.0, repeat_penalty=1.0, grammar=grammar):
+        if text_only:
+            tokens = [*tokens, self._first_text_token(tokens)]
+            generated = 1
+            counts["generated"] += 1
+            if llama_vocab_is_eog(llm._model.vocab, tokens[-1]):
+                return
+            if piece := decoder.decode(llm.detokenize(tokens[-1:], special=True)):
+                yield piece
+        decoded = (greedy_under_grammar(llm, tokens, grammar, limit + 1) if grammar is not None
+                   else llm.generate(tokens, temp=0.0, repeat_penalty=1.0))
+        previous = ""
+        for token in decoded:
             if llama_vocab_is_eog(llm._model.vocab, token) or (self.interrupt and self.interrupt.is_set()):
                 break
+            piece = decoder.decode(llm.detokenize([token], special=True))
+            if grammar is None and generated >= SENTENCE_TOKENS and previous.endswith((".", "!", "?")) and piece[:1].isspace():
+                break  # a sentence just ended ("15." followed by "48" did not)
             generated += 1
             counts["generated"] += 1
-            piece = decoder.decode(llm.detokenize([token], special=True))
             if piece:
                 yield piece
+                previous = piece
             if generated >= limit:
                 break
 
@@ -146,36 +176,28 @@ class LlamaChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        """tool_choice "any"/"required"/a name: a call under the grammar; "none": text only (the
+        tools stay in the prompt, so its cached prefix still matches); None/"auto": the model's
+        first characters decide."""
         tools: list[dict[str, Any]] = kwargs.get("tools") or []
         choice = kwargs.get("tool_choice")
-        forced = choice not in (None, "auto", "none") and bool(tools)
-        only = choice if forced and choice not in ("any", "required") else None
+        mode = "reply" if choice == "none" or not tools else "auto" if choice in (None, "auto") else "call"
+        only = choice if mode == "call" and choice not in ("any", "required") else None
         dialect = self.runtime.dialect
         counts = {"prompt": 0, "cached": 0, "generated": 0}
         started = time.perf_counter()
         with self.runtime.lock:
-            prompt = self.runtime.render(self._chat_messages(messages, tools if choice != "none" else []))
-            is_call = forced
-            if not forced:
-                held = ""
-                decided = False
-                for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts):
-                    if not decided:
-                        held += piece
-                        start = held.lstrip()
-                        if not start or any(t.startswith(start) for t in dialect.triggers if len(start) < len(t)):
-                            continue  # could still become a tool call
-                        decided = True
-                        is_call = start.startswith(dialect.triggers)
-                        if is_call:
-                            break
-                        piece = held
+            prompt = self.runtime.render(self._chat_messages(messages, tools))
+            is_call = mode == "call"
+            if mode == "reply":
+                for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts, text_only=True):
                     yield self._text_chunk(piece, run_manager)
-                if not decided and held.strip() and not held.lstrip().startswith(dialect.triggers):
-                    yield self._text_chunk(held, run_manager)  # a very short answer that only looked like a call
-            if is_call and tools:
+            elif mode == "auto":
+                is_call = yield from self._answer_or_call(prompt, counts, run_manager)
+            if is_call:
                 raw = "".join(self._pieces(self.runtime.tokenize(prompt + dialect.call_open),
-                                           self._call_grammar(tools, only), CALL_TOKENS, counts, continuing=not forced))
+                                           self._call_grammar(tools, only), CALL_TOKENS, counts,
+                                           continuing=mode == "auto"))
                 yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[_call_chunk(raw)]))
         usage = {"input_tokens": counts["prompt"], "output_tokens": counts["generated"],
                  "total_tokens": counts["prompt"] + counts["generated"], "input_token_details": {"cache_read": counts["cached"]}}
@@ -183,6 +205,34 @@ class LlamaChatModel(BaseChatModel):
             content="", usage_metadata=usage,
             response_metadata={"model_name": self.model_name, "seconds": round(time.perf_counter() - started, 3)},
         ))
+
+    def _answer_or_call(self, prompt: str, counts: dict[str, int],
+                        run_manager: CallbackManagerForLLMRun | None) -> Generator[ChatGenerationChunk, None, bool]:
+        """Stream the answer unless it starts like a tool call; returns whether it did."""
+        triggers = self.runtime.dialect.triggers
+        held = ""
+        for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts):
+            if held is not None:
+                held += piece
+                start = held.lstrip()
+                if not start or any(t.startswith(start) for t in triggers if len(start) < len(t)):
+                    continue  # could still become a tool call
+                if start.startswith(triggers):
+                    return True
+                piece, held = held, None
+            yield self._text_chunk(piece, run_manager)
+        if held and held.strip():
+            yield self._text_chunk(held, run_manager)  # a very short answer that only looked like a call
+        return False
+
+    def _first_text_token(self, tokens: list[int]) -> int:
+        """The greedy first token of an answer among those that cannot open a tool call."""
+        llm = self.runtime.llm
+        for _ in llm.generate(tokens, temp=0.0):  # evaluates the prompt (reusing the cached prefix)
+            break
+        logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
+        logits[self.runtime.call_openers] = -np.inf
+        return int(np.argmax(logits))
 
     @staticmethod
     def _text_chunk(piece: str, run_manager: CallbackManagerForLLMRun | None) -> ChatGenerationChunk:

@@ -35,8 +35,9 @@ def tool_call(name: str, args: dict[str, Any] | str, text: str = "") -> AIMessag
 class ScriptedChatModel(BaseChatModel):
     """Replays `replies` in order, one per model call; a callable reply sees the prompt messages.
 
-    `seen` keeps the messages of every call so tests can check what the model was shown, and
-    `offered` the tool names bound at each call.
+    `seen` keeps the messages of every call so tests can check what the model was shown,
+    `offered` the tool names it could call at each call (none under tool_choice="none"), and
+    `choices` the tool_choice of each call ("any" when a call was required).
     """
 
     replies: list[Any]
@@ -45,6 +46,7 @@ class ScriptedChatModel(BaseChatModel):
     _position: int = PrivateAttr(default=0)
     _seen: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
     _offered: list[list[str]] = PrivateAttr(default_factory=list)
+    _choices: list[str | None] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -59,16 +61,21 @@ class ScriptedChatModel(BaseChatModel):
         return self._offered
 
     @property
+    def choices(self) -> list[str | None]:
+        return self._choices
+
+    @property
     def remaining(self) -> int:
         return len(self.replies) - self._position
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any) -> Runnable:
-        names = [_tool_name(tool) for tool in tools]
-        return self.bind(tool_names=names, **kwargs)
+        names = [] if tool_choice == "none" else [_tool_name(tool) for tool in tools]
+        return self.bind(tool_names=names, tool_choice=tool_choice, **kwargs)
 
-    def _next_reply(self, messages: list[BaseMessage], tool_names: list[str]) -> AIMessage:
+    def _next_reply(self, messages: list[BaseMessage], tool_names: list[str], tool_choice: str | None) -> AIMessage:
         self._seen.append(list(messages))
         self._offered.append(list(tool_names))
+        self._choices.append(tool_choice)
         if self._position >= len(self.replies):
             raise RuntimeError(f"ScriptedChatModel ran out of replies after {len(self.replies)} calls")
         reply = self.replies[self._position]
@@ -84,7 +91,7 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        reply = self._next_reply(messages, kwargs.get("tool_names", []))
+        reply = self._next_reply(messages, kwargs.get("tool_names", []), kwargs.get("tool_choice"))
         text = reply.content if isinstance(reply.content, str) else ""
         for piece in re.findall(r"\S+\s*|\s+", text):
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from advisor.agent import open_advisor
 from advisor.agent.graph import MAX_STEPS
@@ -37,7 +37,7 @@ def test_routes_a_tool_call_and_streams_the_answer(tmp_path):
     assert isinstance(answer, Answer) and not answer.fallback
     assert answer.sources, "picks carry their sources into the answer"
     shown = tool_messages(model.seen[1])[0].content
-    assert "Hardware: 16 GB GPU" in shown and "| IQ4_XS |" in shown
+    assert "Hardware: 16 GB GPU" in shown and "Devstral at IQ4_XS" in shown
     assert model.offered[0][:3] == ["recommend", "estimate", "license"]
 
 
@@ -85,7 +85,7 @@ def test_empty_answer_falls_back_to_a_table(tmp_path):
     assert turn.fallback and "| license | commercial |" in turn.answer
 
 
-def test_follow_up_sees_the_previous_question_and_answer_but_not_its_tool_results(tmp_path):
+def test_follow_up_sees_the_previous_turn_compacted_to_its_call_and_answer(tmp_path):
     advisor, model = advisor_with([
         tool_call("recommend", {"task": "coding", "vram_gb": 16}), "Devstral (IQ4_XS, 15.48 GB).",
         tool_call("recommend", {"task": "coding", "vram_gb": 24}), "With 24 GB: Devstral at Q6_K.",
@@ -97,7 +97,12 @@ def test_follow_up_sees_the_previous_question_and_answer_but_not_its_tool_result
     assert ("HumanMessage", QUESTION) in texts
     assert ("AIMessage", "Devstral (IQ4_XS, 15.48 GB).") in texts
     assert texts[-1] == ("HumanMessage", "and with 24 GB?")
-    assert not tool_messages(first_call_of_turn_two), "old tool results are left out of the prompt"
+    earlier_calls = [c for m in first_call_of_turn_two if isinstance(m, AIMessage) for c in m.tool_calls]
+    assert [(c["name"], c["args"]) for c in earlier_calls] == [("recommend", {"task": "coding", "vram_gb": 16})]
+    [earlier_result] = tool_messages(first_call_of_turn_two)
+    assert earlier_result.content == "Hardware: 16 GB GPU. Task: coding; license: any; context 8,192 tokens.", \
+        "only the first line of an old result is kept"
+    assert model.choices[2] == "any", "a follow-up about memory must start with a tool call"
     assert turn.tool_calls[0].args == {"task": "coding", "vram_gb": 24}
 
 

@@ -7,7 +7,7 @@ import pytest
 from evals.answer_checks import Evidence, check_answer, fit_verdicts
 from evals.toolcases import AnswerChecks
 from knowledge import load_catalog
-from tools.mentions import ModelMentions
+from tools.mentions import Mentions
 
 PICKS = [{"model": "qwen3-14b", "fit": "full_gpu", "memory_gb": 11.27, "decode_tps": 31.7},
          {"model": "phi-4", "fit": "gpu_cpu_offload", "memory_gb": 14.14, "decode_tps": 6.25}]
@@ -15,8 +15,8 @@ TOO_BIG = {"model": "deepseek-v3", "fit": "does_not_fit", "memory_gb": {"total":
 
 
 @pytest.fixture(scope="module")
-def mentions() -> ModelMentions:
-    return ModelMentions.from_catalog(load_catalog())
+def mentions() -> Mentions:
+    return Mentions.of_models(load_catalog())
 
 
 def evidence(question: str, *results: tuple[str, object]) -> Evidence:

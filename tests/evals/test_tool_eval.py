@@ -15,7 +15,7 @@ from evals.tool_eval import CASES_DIR, judge, run_suite, TurnOutcome
 from evals.matching import Call
 from evals.toolcases import load_cases, select
 from knowledge import load_catalog
-from tools.mentions import ModelMentions
+from tools.mentions import Mentions
 
 # One case per kind of behaviour: a single call, a strict sequence, a follow-up in one thread,
 # an irrelevant greeting, hardware from the saved profile, and an ingested article.
@@ -50,7 +50,7 @@ def test_a_wrong_turn_is_judged_wrong(cases, catalog) -> None:
                           valid_calls=1, results=(), answer="Yes, Qwen3-30B-A3B runs at 99 tok/s.", fallback=False,
                           failure=None, seconds=1.0, prompt_tokens=10, completion_tokens=5)
     defaults = {"estimate": {"gpu": None, "vram_gb": None, "ram_gb": None, "quant": "Q4_K_M", "context": 8192}}
-    verdict = judge(case, "made-up", [outcome], defaults, catalog, ModelMentions.from_catalog(catalog))
+    verdict = judge(case, "made-up", [outcome], defaults, catalog, Mentions.of_models(catalog))
     assert (verdict.selection_ok, verdict.args_ok, verdict.answer_ok, verdict.passed) == (True, False, False, False)
     assert any("estimate.gpu: expected gpu rtx-4090, got 'RTX 3090' (rtx-3090)" in d for d in verdict.diff)
     assert any("['99']" in d for d in verdict.diff)

@@ -11,7 +11,7 @@ from knowledge import ARTICLES_DIR, load_catalog
 from tools.chunking import MAX_WORDS, chunk_document
 from tools.documents import parse_document
 from tools.errors import InvalidRequest
-from tools.mentions import ModelMentions
+from tools.mentions import Mentions
 
 DIGEST = """---
 source: 009_example.txt
@@ -93,8 +93,8 @@ def test_chunks_stay_within_the_embedder_window_and_inside_their_section() -> No
 
 
 @pytest.fixture(scope="module")
-def mentions() -> ModelMentions:
-    return ModelMentions.from_catalog(load_catalog())
+def mentions() -> Mentions:
+    return Mentions.of_models(load_catalog())
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -105,7 +105,7 @@ def mentions() -> ModelMentions:
     ("GLM-4.7-Flash beats larger models", ["glm-4.7-flash"]),  # not also GLM-4.7
     ("Gemma 4 on its own names a family, not a model", []),
 ])
-def test_model_mentions(mentions: ModelMentions, text: str, expected: list[str]) -> None:
+def test_model_mentions(mentions: Mentions, text: str, expected: list[str]) -> None:
     assert mentions.find(text) == expected
 
 
