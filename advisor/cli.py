@@ -1,14 +1,20 @@
 """The `advisor` command: one Typer app, with each group of commands in its own module.
 
 Typer is used for its type-hinted options and Rich help; every command module exposes
-`register(app)` so features stay out of each other's files.
+`register(app)` so features stay out of each other's files. Packages that sit above
+advisor/ in the data flow (the chat app in tui/, the measurements in evals/) plug in through
+the `advisor.commands` entry point instead of being imported here.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import typer
 
-from advisor.commands import articles, ask, chat, eval_tools, evals, facts
+from advisor.commands import articles, ask, facts
+
+PLUGIN_GROUP = "advisor.commands"
 
 app = typer.Typer(
     name="advisor",
@@ -18,9 +24,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# evals first: the other modules add their `advisor eval ...` subcommands to its eval_app.
-for module in (evals, facts, ask, articles, chat, eval_tools):
+for module in (facts, ask, articles):
     module.register(app)
+for plugin in entry_points(group=PLUGIN_GROUP):
+    plugin.load()(app)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ class ToolCall:
     call_id: str
     name: str
     args: dict[str, Any]
+    dropped: tuple[str, ...] = ()  # values the model wrote that the user never gave, removed before the call ran
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ToolResult:
     ok: bool
     result: Any
     error: str | None = None
+    text: str = ""  # what the model read: the result as text, or the error
 
 
 @dataclass(frozen=True)

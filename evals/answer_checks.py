@@ -28,7 +28,7 @@ class Evidence:
 
     questions: tuple[str, ...]
     results: tuple[Any, ...]  # successful tool results' data, earlier turns included
-    errors: tuple[str, ...]  # tool error texts, which the model was also shown
+    shown: tuple[str, ...]  # every tool result and error as the model read it, earlier turns included
     turn_results: tuple[tuple[str, Any], ...]  # (tool name, data) of this turn only: what fits is judged here
 
 
@@ -58,7 +58,7 @@ def _figure_texts(value: Any) -> Iterator[str]:
 
 
 def ungrounded(answer: str, evidence: Evidence) -> list[str]:
-    texts = [*evidence.questions, *evidence.errors, *(" ".join(_figure_texts(r)) for r in evidence.results)]
+    texts = [*evidence.questions, *evidence.shown, *(" ".join(_figure_texts(r)) for r in evidence.results)]
     texts += [json.dumps(r, ensure_ascii=False) for r in evidence.results]
     return ungrounded_figures(answer, texts)
 

@@ -42,6 +42,7 @@ class TurnOutcome:
 
     user: str
     calls: tuple[Call, ...]
+    dropped: tuple[str, ...]  # "name.arg=value" the agent removed as made up (see advisor/agent/arguments.py)
     valid_calls: int  # calls naming a real tool with arguments its schema accepts
     results: tuple[ToolResult, ...]
     answer: str
@@ -98,6 +99,7 @@ def valid_call(call: Call, advisor: Advisor) -> bool:
 
 def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
     calls: list[Call] = []
+    dropped: list[str] = []
     results: list[ToolResult] = []
     answer: Answer | None = None
     failure: str | None = None
@@ -105,6 +107,7 @@ def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
     for event in advisor.stream(question, thread_id):
         if isinstance(event, ToolCall):
             calls.append(Call(event.name, dict(event.args)))
+            dropped += [f"{event.name}.{d}" for d in event.dropped]
         elif isinstance(event, ToolResult):
             results.append(event)
         elif isinstance(event, Answer):
@@ -114,7 +117,7 @@ def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
     seconds = time.perf_counter() - started
     timings = answer.timings if answer else None
     return TurnOutcome(
-        user=question, calls=tuple(calls), valid_calls=sum(valid_call(c, advisor) for c in calls), results=tuple(results),
+        user=question, calls=tuple(calls), dropped=tuple(dropped), valid_calls=sum(valid_call(c, advisor) for c in calls), results=tuple(results),
         answer=answer.text if answer else "", fallback=bool(answer and answer.fallback), failure=failure,
         seconds=timings.total_s if timings else seconds,
         prompt_tokens=timings.prompt_tokens if timings else 0, completion_tokens=timings.completion_tokens if timings else 0,
@@ -208,13 +211,13 @@ def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Default
     diff: list[str] = []
     questions: list[str] = []
     results: list[Any] = []
-    errors: list[str] = []
+    shown: list[str] = []
     for n, (turn, outcome) in enumerate(zip(case.turns, outcomes), start=1):
         questions.append(turn.user)
         ok = [r for r in outcome.results if r.ok]
         results += [r.result for r in ok]
-        errors += [r.error or "" for r in outcome.results if not r.ok]
-        evidence = Evidence(tuple(questions), tuple(results), tuple(errors), tuple((r.name, r.result) for r in ok))
+        shown += [r.text or r.error or "" for r in outcome.results]
+        evidence = Evidence(tuple(questions), tuple(results), tuple(shown), tuple((r.name, r.result) for r in ok))
         t_names, t_args, t_answer, problems = _judge_turn(turn, outcome, evidence, defaults, catalog, mentions)
         names_ok, args_ok, answer_ok = names_ok and t_names, args_ok and t_args, answer_ok and t_answer
         diff += [f"turn {n}: {p}" for p in problems]
@@ -228,7 +231,7 @@ def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Default
         seconds=round(sum(o.seconds for o in outcomes), 3),
         prompt_tokens=sum(o.prompt_tokens for o in outcomes), completion_tokens=sum(o.completion_tokens for o in outcomes),
         fallback_turns=sum(o.fallback for o in outcomes), diff=diff,
-        transcript=[{"user": o.user, "calls": [{"name": c.name, "args": dict(c.args)} for c in o.calls],
+        transcript=[{"user": o.user, "calls": [{"name": c.name, "args": dict(c.args)} for c in o.calls], "dropped": list(o.dropped),
                      "errors": [r.error for r in o.results if not r.ok], "answer": o.answer, "fallback": o.fallback}
                     for o in outcomes],
     )

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -21,27 +21,27 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from advisor.agent.graph import build_graph, prompt_prefix
 from advisor.agent.grounding import ungrounded_figures
 from advisor.agent.prompt import final_answer, model_input, split_turns
-from advisor.agent.routing import Router
 from advisor.agent.threads import ThreadInfo, ThreadStore
 from advisor.agent.toolset import AgentTool, build_tools
 from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
 from advisor.profile import load_profile
 from advisor.settings import Paths, chat_model_name, paths
 from knowledge import load_catalog
+from knowledge.schema import Catalog
 from tools.errors import AdvisorError
 
 Progress = Callable[[str, float], None]
 
 
 class Advisor:
-    def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], router: Router, where: Paths,
+    def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], catalog: Catalog, where: Paths,
                  model_name: str, interrupt: threading.Event | None = None) -> None:
         self.model_name = model_name
         self.tools = tools
         self._interrupt = interrupt or threading.Event()
         self._store = ThreadStore(where.threads_db)
         self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
-        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), router)
+        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), catalog)
         self._busy = threading.Lock()
         self._chat_model = chat_model
 
@@ -142,14 +142,17 @@ def _events_of(message: BaseMessage, *, live: bool) -> Iterator[Event]:
     if isinstance(message, HumanMessage) and not live:
         yield UserMessage(str(message.content))
     elif isinstance(message, AIMessage):
+        dropped = message.additional_kwargs.get("dropped_args", [])
         for call in message.tool_calls:
-            yield ToolCall(call["id"] or "", call["name"], dict(call["args"]))
+            mine = tuple(d.split(".", 1)[1] for d in dropped if d.startswith(f"{call['name']}."))
+            yield ToolCall(call["id"] or "", call["name"], dict(call["args"]), dropped=mine)
         for bad in message.invalid_tool_calls:
             yield ToolCall(bad["id"] or "", bad["name"] or "", {"raw": bad["args"]})
     elif isinstance(message, ToolMessage):
         ok = message.status != "error"
         data = message.artifact.get("data") if ok and isinstance(message.artifact, dict) else None
-        yield ToolResult(message.tool_call_id, message.name or "", ok, data, None if ok else str(message.content))
+        yield ToolResult(message.tool_call_id, message.name or "", ok, data, None if ok else str(message.content),
+                         text=str(message.content))
 
 
 def _answer(turn: list[BaseMessage], timings: Timings | None) -> Answer:
@@ -180,7 +183,7 @@ def open_advisor(model: str | None = None, *, chat_model: BaseChatModel | None =
         name = str(getattr(chat_model, "model_name", type(chat_model).__name__))
     catalog = load_catalog()
     tools = build_tools(catalog, profile=lambda: load_profile(data_dir), index_dir=where.index_dir)
-    advisor = Advisor(chat_model, tools, Router.from_catalog(catalog), where, name, interrupt)
+    advisor = Advisor(chat_model, tools, catalog, where, name, interrupt)
     if progress:
         progress("Reading the instructions into the model", 0.0)
     advisor.warm_up()

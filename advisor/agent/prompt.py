@@ -19,28 +19,28 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 RULES = """You are an advisor for running open-weight LLMs on local hardware.
 Rules:
 - For any question about models, hardware fit, memory, speed or licenses, call a tool first. Never answer such a question from memory.
-- Put only what the user said into the arguments, names copied as written; the tools resolve them. A memory size such as "16 GB card" is vram_gb.
+- Put only what the user said into the arguments, names copied as written; the tools resolve them. A memory size such as "16 GB card" is vram_gb. Leave out hardware the user did not name: the tools then use the user's own machine.
 - A follow-up like "and with 24 GB?" or "what about its license?" refers to the previous question and answer: call the tool again with the changed value.
 - After the tool result, answer in at most 3 short sentences: name the models with quant, memory in GB and speed in tok/s, copying the figures from the tool result. Never state a figure the tool result does not contain.
-- If a tool returns an error, fix the arguments and call it again.
+- If a tool result starts with "Error", tell the user what the error says.
 - If the question is not about open-weight models, hardware, licenses or the articles, say briefly that you only cover those topics.
 - If the user asks about "it" or "that model" and no model was named yet, ask which model they mean."""
 
-# One example call per tool: small models copy the pattern far more reliably than they follow prose.
-EXAMPLES = {
-    "recommend": ('best model for coding on a 12 GB card?', {"task": "coding", "vram_gb": 12}),
-    "estimate": ("can I run Mistral Nemo on my RTX 3070?", {"model": "Mistral Nemo", "gpu": "RTX 3070"}),
-    "license": ("can I use Mistral Small commercially?", {"name": "Mistral Small"}),
-    "search_articles": ("what do the articles say about MoE speed?", {"query": "MoE speed"}),
+# Example calls per tool: small models copy the pattern far more reliably than they follow prose.
+EXAMPLES: dict[str, list[tuple[str, dict[str, object]]]] = {
+    "recommend": [("best model for coding on a 12 GB card?", {"task": "coding", "vram_gb": 12})],
+    "estimate": [("can I run Mistral Nemo on my RTX 3070?", {"model": "Mistral Nemo", "gpu": "RTX 3070"}),
+                 ("will Phi-4 fit on my machine?", {"model": "Phi-4"})],
+    "license": [("can I use Mistral Small commercially?", {"name": "Mistral Small"})],
+    "search_articles": [("what do the articles say about MoE speed?", {"query": "MoE speed"})],
 }
 
 
 def system_prompt(tool_names: list[str]) -> str:
-    """The rules plus one example call per available tool; identical for every call in a process."""
+    """The rules plus example calls for the available tools; identical for every call in a process."""
     lines = [RULES, "", "Example calls:"]
     for name in tool_names:
-        if name in EXAMPLES:
-            question, args = EXAMPLES[name]
+        for question, args in EXAMPLES.get(name, []):
             lines.append(f'"{question}" -> {json.dumps({"name": name, "arguments": args})}')
     lines.append('"what is the weather in Paris?" -> no call; reply: I only cover open-weight models, hardware and licenses.')
     return "\n".join(lines)

@@ -57,19 +57,30 @@ def picks_text(picks: list[Pick], hardware_line: str, req: RecommendRequest) -> 
 
 
 def estimate_text(result: Estimate, hardware_line: str) -> str:
+    """The verdict comes first: a small model often copies the opening line, and a follow-up
+    later sees only that line of the result (advisor/agent/prompt.py)."""
     mem = result.memory_gb
+    where = result.hardware.name if result.hardware else "the given hardware"
+    where = f"a {where}" if where.endswith(" GB GPU") else where
+    speed = f", ~{result.decode_tps.expected:g} tok/s" if result.decode_tps else ""
+    if result.fit == "does_not_fit":
+        verdict = f"{result.model_name} at {result.quant} does not fit on {where}: it needs {mem.total:g} GB."
+    elif result.fit == "no_hardware":
+        verdict = f"{result.model_name} at {result.quant} needs {mem.total:g} GB."
+    else:
+        verdict = f"{result.model_name} at {result.quant} runs on {where} ({_FIT_WORDS[result.fit]}): {mem.total:g} GB{speed}."
     lines = [
-        f"{result.model_name} at {result.quant}, {result.context:,}-token context. {hardware_line}",
-        f"Memory: {mem.total:g} GB (weights {mem.weights:g} + KV cache {mem.kv_cache:g} + overhead {mem.overhead:g}).",
-        f"Fit: {result.fit_detail}." if result.fit in ("full_gpu", "multi_gpu", "unified_memory", "cpu_only")
-        else f"Fit: {_FIT_WORDS[result.fit]}: {result.fit_detail}.",
+        verdict,
+        f"{hardware_line} Context: {result.context:,} tokens.",
+        f"Memory: {mem.total:g} GB (weights {mem.weights:g} + KV cache {mem.kv_cache:g} + overhead {mem.overhead:g}). "
+        f"Fit: {result.fit_detail}.",
     ]
     if result.decode_tps:
         d = result.decode_tps
         lines.append(f"Decode: ~{d.expected:g} tok/s (range {d.low:g}-{d.high:g}); prefill ~{result.prefill_tps or 0:g} tok/s.")
-    if result.best_quant or result.max_context:
-        lines.append(f"Best quant that fits: {result.best_quant or 'none'}; max context at {result.quant}: "
-                     f"{result.max_context or 0:,} tokens.")
+    if result.best_quant:
+        lines.append(f"Best quant that fits: {result.best_quant}."
+                     + (f" Max context at {result.quant}: {result.max_context:,} tokens." if result.max_context else ""))
     for claim in result.reported[:REPORTED_SHOWN]:
         lines.append(f"Reported by {short_sources(claim.source)}: {_clip(claim.text, 110)}")
     lines.append("Figures above are the advisor's estimates unless marked Reported.")
@@ -77,14 +88,23 @@ def estimate_text(result: Estimate, hardware_line: str) -> str:
 
 
 def license_text(answer: LicenseAnswer) -> str:
-    lines = [_clip(short_sources(answer.note), 300)]
+    """First line: the license and its main condition, or the disagreement between sources."""
+    if not answer.terms:
+        return short_sources(answer.note)
+    if answer.conflict:
+        first = f"{short_sources(answer.note)} Strictest reading: commercial use {answer.commercial_use}."
+    else:
+        lic = answer.terms[0].license
+        condition = f"; main condition: {_clip(lic.restrictions[0], 170)}" if lic.restrictions else ""
+        named = f"{answer.model_name}: {lic.name}" if answer.model_name else lic.name
+        first = f"{named}; commercial use {lic.commercial_use}{condition}."
+        return "\n".join([first, f"Fine-tuning {lic.fine_tuning}; redistribution {lic.redistribution}.",
+                          _clip(short_sources(lic.summary), 260)])
+    lines = [first]
     for t in answer.terms:
         lic = t.license
-        line = (f"{lic.name}: commercial use {lic.commercial_use}, fine-tuning {lic.fine_tuning}, "
-                f"redistribution {lic.redistribution}")
-        if lic.restrictions:
-            line += f"; {_clip(lic.restrictions[0], 170)}"
-        lines.append(line)
+        line = f"{lic.name}: commercial use {lic.commercial_use}, fine-tuning {lic.fine_tuning}, redistribution {lic.redistribution}"
+        lines.append(line + (f"; {_clip(lic.restrictions[0], 170)}." if lic.restrictions else "."))
     return "\n".join(lines)
 
 

@@ -5,7 +5,8 @@ the same model, shown a history of answers, sometimes answers a new question fro
 Asking it to choose is the unreliable part, so the choice is made here, deterministically:
 
 - "call": the question is about models, hardware, licenses or the articles. The first step
-  must be a tool call; the model picks which tool and the arguments, under a grammar.
+  must be a tool call; the model picks which tool and the arguments, under a grammar, among
+  the tools that can answer it (`first_tools`).
 - "reply": anything else (greetings, thanks, off-topic requests), and questions that point
   at a model nobody named yet ("is it OK for commercial use?" as a first question). The
   model answers without tools: it declines, or asks which model is meant.
@@ -56,6 +57,13 @@ class Router:
         stems = sorted({re.sub(r"[\d.]+$", "", w).lower() for w in words} - {""}, key=len, reverse=True)
         families = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
         return cls(Mentions.of_models(catalog), Mentions.of_hardware(catalog), families)
+
+    def first_tools(self, question: str, *, has_history: bool, available: list[str]) -> list[str]:
+        """The tools the first call may use: recommend is for questions that name no model, and
+        estimate needs a model, so a first question naming none cannot use it."""
+        names_a_model = bool(self.models.find(question))
+        ruled_out = {"recommend"} if names_a_model else set() if has_history else {"estimate"}
+        return [name for name in available if name not in ruled_out]
 
     def route(self, question: str, *, has_history: bool) -> Route:
         names_a_model = bool(self.models.find(question) or self.families.search(question))

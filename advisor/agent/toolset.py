@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.agent import render
 from advisor.profile import HardwareProfile, describe
 from knowledge.schema import Catalog
+from tools.errors import UnknownName
 from tools.estimate import estimate
 from tools.licenses import license_terms
 from tools.recommend import recommend
@@ -63,7 +64,7 @@ class SearchArgs(ToolArgs):
     """Search the source articles for facts, opinions and background not covered by the other tools."""
 
     query: str = Field(description="what to look for")
-    model: str | None = Field(None, description="only passages about this model")
+    model: str | None = Field(None, description="only passages about this model (ignored if it names no single model)")
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,12 @@ def _article_search(index_dir: Path) -> Callable[[SearchArgs], ToolOutput]:
             from tools.article_search import ArticleIndex  # noqa: PLC0415 - slow import, only when searched
 
             opened.append(ArticleIndex.open(index_dir))
-        hits = opened[0].search(args.query, k=4, model=args.model)
+        index = opened[0]
+        try:
+            hits = index.search(args.query, k=4, model=args.model) if args.model else []
+        except UnknownName:  # "Gemma 4" is a family, not one model: the query still carries the name
+            hits = []
+        hits = hits or index.search(args.query, k=4)
         return ToolOutput(render.hits_text(hits), [h.model_dump(mode="json") for h in hits], sorted({h.source for h in hits}))
 
     return run

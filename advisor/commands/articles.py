@@ -1,5 +1,4 @@
-"""The article index from the terminal: `advisor index`, `ingest`, `sources`, `search` and
-`advisor eval retrieval`.
+"""The article index from the terminal: `advisor index`, `ingest`, `sources` and `search`.
 
 tools.article_search imports Chroma and, on first use, sentence-transformers, which takes
 seconds; it is imported inside the commands so `advisor --help` and the other commands stay
@@ -16,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from advisor.commands.common import console, errors, print_json, user_errors
-from advisor.commands.evals import eval_app
 from advisor.settings import paths
 
 if TYPE_CHECKING:
@@ -141,33 +139,3 @@ def register(app: typer.Typer) -> None:
             print_json(hits)
         else:
             render_hits(query, hits)
-
-    @eval_app.command("retrieval")
-    def retrieval_cmd(
-        cases: Optional[Path] = typer.Option(None, "--cases", help="Cases YAML (evals/retrieval/cases.yaml format)"),
-        cold_start: bool = typer.Option(True, "--cold-start/--no-cold-start", help="Also time a fresh process"),
-        as_json: bool = JsonOpt,
-    ) -> None:
-        """Recall@5, MRR and latency of article search on hand-written questions."""
-        from evals.retrieval_eval import CASES_FILE, load_cases, measure_cold_start, score_retrieval
-
-        with user_errors():
-            loaded = load_cases(cases or CASES_FILE)
-        index = open_index()
-        cold = measure_cold_start(paths().index_dir) if cold_start else None
-        score = score_retrieval(index, loaded, cold_start=cold)
-        if as_json:
-            print_json({**score.model_dump(mode="json"), "misses": [m.id for m in score.misses]})
-            return
-        table = Table(title=f"Article retrieval on {score.cases} questions ({score.chunks} passages)")
-        for col in (f"recall@{score.k}", "MRR", f"answer recall@{score.k}", "warm p50", "warm p95", "cold start"):
-            table.add_column(col)
-        cold_text = ("-" if cold is None else
-                     f"{cold.total_s:.1f} s (import {cold.import_s:.1f} + open {cold.open_s:.1f} + query {cold.first_query_s:.2f})")
-        table.add_row(f"{score.recall_at_k:.3f}", f"{score.mrr:.3f}", f"{score.answer_recall_at_k:.3f}",
-                      f"{score.latency_p50_ms:.0f} ms", f"{score.latency_p95_ms:.0f} ms", cold_text)
-        console.print(table)
-        for miss in score.results:
-            if miss.answer_rank is None:
-                where = "right article, answer not in top passages" if miss.rank else "no passage from " + ", ".join(miss.expected)
-                console.print(f"miss: {miss.id}: {where} (got {', '.join(miss.retrieved)})", highlight=False)

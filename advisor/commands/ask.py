@@ -1,8 +1,7 @@
-"""`advisor ask`, `advisor threads` and `advisor eval latency`: the agent from the command line."""
+"""`advisor ask` and `advisor threads`: the agent from the command line."""
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from typing import Iterator, Optional
@@ -13,7 +12,6 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from advisor.commands.common import console, errors, print_json, user_errors
-from advisor.commands.evals import eval_app
 from advisor.events import Answer, Failure, Token, ToolCall, ToolResult
 
 ModelOpt = typer.Option(None, "--model", help="Model pack (qwen1.5b, qwen0.5b, gemma270m) or a GGUF path; default ADVISOR_MODEL or qwen1.5b")
@@ -111,18 +109,6 @@ def register(app: typer.Typer) -> None:
         for t in infos:
             table.add_row(t.id, t.updated_at.strftime("%Y-%m-%d %H:%M"), str(t.turns), t.title)
         console.print(table)
-
-    @eval_app.command("latency")
-    def latency_cmd(model: Optional[str] = ModelOpt, as_json: bool = typer.Option(False, "--json")) -> None:
-        """Time ten typical questions with the local model: turn time, first token, tokens, prefix reuse."""
-        from evals.latency import print_report, run  # noqa: PLC0415
-
-        with user_errors():
-            report = run(model)
-        if as_json:
-            sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
-        else:
-            print_report(report, console)
 
 
 def _finish(answer: Answer, streamed: bool, thread_id: str) -> None:

@@ -23,12 +23,9 @@ import uuid
 from typing import Any, Generator, Iterator, Sequence
 
 import numpy as np
-
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from llama_cpp import LlamaGrammar, llama_get_logits_ith, llama_vocab_is_eog
@@ -37,6 +34,7 @@ from pydantic import ConfigDict, PrivateAttr
 from advisor.llm.constrained import greedy_under_grammar
 from advisor.llm.packs import Progress, model_path
 from advisor.llm.runtime import LlamaRuntime, load_runtime, on_llama_thread, stream_on_llama_thread
+from advisor.llm.streaming import StreamingChatModel
 from advisor.settings import paths
 
 ANSWER_TOKENS = 320  # hard cap on an answer
@@ -44,7 +42,7 @@ SENTENCE_TOKENS = 60  # past this, an answer stops at the end of its sentence (e
 CALL_TOKENS = 160
 
 
-class LlamaChatModel(BaseChatModel):
+class LlamaChatModel(StreamingChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     runtime: LlamaRuntime
@@ -96,8 +94,8 @@ class LlamaChatModel(BaseChatModel):
                 turns.append({"role": role, "content": text})
         return turns
 
-    def _call_grammar(self, tools: list[dict[str, Any]], only: str | None) -> LlamaGrammar:
-        chosen = [t for t in tools if only is None or t["function"]["name"] == only]
+    def _call_grammar(self, tools: list[dict[str, Any]], allowed: list[str] | None) -> LlamaGrammar:
+        chosen = [t for t in tools if allowed is None or t["function"]["name"] in allowed] or tools
         key = json.dumps(chosen, sort_keys=True)
         if key not in self._grammars:
             schema = {"oneOf": [{
@@ -178,11 +176,11 @@ class LlamaChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         """tool_choice "any"/"required"/a name: a call under the grammar; "none": text only (the
         tools stay in the prompt, so its cached prefix still matches); None/"auto": the model's
-        first characters decide."""
+        first characters decide. `allowed_tools` (names) narrows the grammar to some tools."""
         tools: list[dict[str, Any]] = kwargs.get("tools") or []
         choice = kwargs.get("tool_choice")
         mode = "reply" if choice == "none" or not tools else "auto" if choice in (None, "auto") else "call"
-        only = choice if mode == "call" and choice not in ("any", "required") else None
+        allowed = [choice] if mode == "call" and choice not in ("any", "required") else kwargs.get("allowed_tools")
         dialect = self.runtime.dialect
         counts = {"prompt": 0, "cached": 0, "generated": 0}
         started = time.perf_counter()
@@ -191,12 +189,12 @@ class LlamaChatModel(BaseChatModel):
             is_call = mode == "call"
             if mode == "reply":
                 for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts, text_only=True):
-                    yield self._text_chunk(piece, run_manager)
+                    yield self.text_chunk(piece, run_manager)
             elif mode == "auto":
                 is_call = yield from self._answer_or_call(prompt, counts, run_manager)
             if is_call:
                 raw = "".join(self._pieces(self.runtime.tokenize(prompt + dialect.call_open),
-                                           self._call_grammar(tools, only), CALL_TOKENS, counts,
+                                           self._call_grammar(tools, allowed), CALL_TOKENS, counts,
                                            continuing=mode == "auto"))
                 yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[_call_chunk(raw)]))
         usage = {"input_tokens": counts["prompt"], "output_tokens": counts["generated"],
@@ -220,9 +218,9 @@ class LlamaChatModel(BaseChatModel):
                 if start.startswith(triggers):
                     return True
                 piece, held = held, None
-            yield self._text_chunk(piece, run_manager)
+            yield self.text_chunk(piece, run_manager)
         if held and held.strip():
-            yield self._text_chunk(held, run_manager)  # a very short answer that only looked like a call
+            yield self.text_chunk(held, run_manager)  # a very short answer that only looked like a call
         return False
 
     def _first_text_token(self, tokens: list[int]) -> int:
@@ -233,22 +231,6 @@ class LlamaChatModel(BaseChatModel):
         logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
         logits[self.runtime.call_openers] = -np.inf
         return int(np.argmax(logits))
-
-    @staticmethod
-    def _text_chunk(piece: str, run_manager: CallbackManagerForLLMRun | None) -> ChatGenerationChunk:
-        chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-        if run_manager:
-            run_manager.on_llm_new_token(piece, chunk=chunk)
-        return chunk
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
 
 
 def _call_chunk(raw: str) -> dict[str, Any]:

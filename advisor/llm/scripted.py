@@ -13,12 +13,12 @@ import uuid
 from typing import Any, Callable, Iterator, Sequence, Union
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.runnables import Runnable
 from pydantic import PrivateAttr
+
+from advisor.llm.streaming import StreamingChatModel
 
 Reply = Union[str, AIMessage, Callable[[list[BaseMessage]], Union[str, AIMessage]]]
 
@@ -32,12 +32,13 @@ def tool_call(name: str, args: dict[str, Any] | str, text: str = "") -> AIMessag
     return AIMessage(content=text, tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
 
 
-class ScriptedChatModel(BaseChatModel):
+class ScriptedChatModel(StreamingChatModel):
     """Replays `replies` in order, one per model call; a callable reply sees the prompt messages.
 
     `seen` keeps the messages of every call so tests can check what the model was shown,
     `offered` the tool names it could call at each call (none under tool_choice="none"), and
-    `choices` the tool_choice of each call ("any" when a call was required).
+    `choices` the tool_choice of each call ("any" when a call was required), and `allowed`
+    the tools a required call was narrowed to (None: any of those offered).
     """
 
     replies: list[Any]
@@ -47,6 +48,7 @@ class ScriptedChatModel(BaseChatModel):
     _seen: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
     _offered: list[list[str]] = PrivateAttr(default_factory=list)
     _choices: list[str | None] = PrivateAttr(default_factory=list)
+    _allowed: list[list[str] | None] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -65,6 +67,10 @@ class ScriptedChatModel(BaseChatModel):
         return self._choices
 
     @property
+    def allowed(self) -> list[list[str] | None]:
+        return self._allowed
+
+    @property
     def remaining(self) -> int:
         return len(self.replies) - self._position
 
@@ -72,10 +78,12 @@ class ScriptedChatModel(BaseChatModel):
         names = [] if tool_choice == "none" else [_tool_name(tool) for tool in tools]
         return self.bind(tool_names=names, tool_choice=tool_choice, **kwargs)
 
-    def _next_reply(self, messages: list[BaseMessage], tool_names: list[str], tool_choice: str | None) -> AIMessage:
+    def _next_reply(self, messages: list[BaseMessage], tool_names: list[str], tool_choice: str | None,
+                    allowed: list[str] | None) -> AIMessage:
         self._seen.append(list(messages))
         self._offered.append(list(tool_names))
         self._choices.append(tool_choice)
+        self._allowed.append(allowed)
         if self._position >= len(self.replies):
             raise RuntimeError(f"ScriptedChatModel ran out of replies after {len(self.replies)} calls")
         reply = self.replies[self._position]
@@ -91,13 +99,10 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        reply = self._next_reply(messages, kwargs.get("tool_names", []), kwargs.get("tool_choice"))
+        reply = self._next_reply(messages, kwargs.get("tool_names", []), kwargs.get("tool_choice"), kwargs.get("allowed_tools"))
         text = reply.content if isinstance(reply.content, str) else ""
         for piece in re.findall(r"\S+\s*|\s+", text):
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-            if run_manager:
-                run_manager.on_llm_new_token(piece, chunk=chunk)
-            yield chunk
+            yield self.text_chunk(piece, run_manager)
         calls = [{"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
                  for i, c in enumerate(reply.tool_calls)]
         calls += [{"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
@@ -108,15 +113,6 @@ class ScriptedChatModel(BaseChatModel):
             usage_metadata={"input_tokens": prompt_tokens, "output_tokens": len(text.split()),
                             "total_tokens": prompt_tokens + len(text.split())},
         ))
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
 
 
 def _tool_name(tool: Any) -> str:

@@ -55,28 +55,71 @@ def test_invalid_arguments_go_back_to_the_model_which_retries(tmp_path):
     assert turn.answer == "Done."
 
 
-def test_malformed_json_and_unknown_names_are_answered_not_raised(tmp_path):
-    advisor, _ = advisor_with([
+def test_the_models_own_mistakes_are_retried_and_the_users_are_explained(tmp_path):
+    advisor, model = advisor_with([
         tool_call("estimate", "model = Qwen3 30B"),
-        tool_call("estimate", {"model": "Qwen9 900B", "gpu": "RTX 4090"}),
         tool_call("teleport", {"to": "mars"}),
-        "I could not find that model.",
+        tool_call("estimate", {"model": "Qwen9 900B", "gpu": "RTX 4090"}),
+        "I do not know Qwen9 900B.",
     ], tmp_path)
     turn = record_turn(advisor.stream("Can I run Qwen9 900B on a 4090?", "t1"))
     assert [c.ok for c in turn.tool_calls] == [False, False, False]
-    assert "not a valid JSON" in turn.tool_calls[0].error
-    assert "Unknown model 'Qwen9 900B'" in turn.tool_calls[1].error
-    assert "no tool named 'teleport'" in turn.tool_calls[2].error
-    assert turn.answer == "I could not find that model."
+    assert "not a valid JSON" in turn.tool_calls[0].error and "call estimate again" in turn.tool_calls[0].error
+    assert "no tool named 'teleport'" in turn.tool_calls[1].error
+    assert "Unknown model 'Qwen9 900B'" in turn.tool_calls[2].error
+    assert "Tell the user" in turn.tool_calls[2].error, "the user typed that name: nothing to retry"
+    assert model.choices == ["any", "any", "any", "none"]
+    assert turn.answer == "I do not know Qwen9 900B."
+
+
+def test_impossible_values_the_user_gave_are_explained_not_retried(tmp_path):
+    advisor, model = advisor_with([tool_call("recommend", {"vram_gb": 500000}), "500000 GB is more than any machine has."],
+                                  tmp_path)
+    turn = record_turn(advisor.stream("I have 500000 GB of VRAM, what can I run?", "t1"))
+    [call] = turn.tool_calls
+    assert not call.ok and "less than or equal to 8192" in call.error and "Tell the user" in call.error
+    assert model.choices == ["any", "none"]
+
+
+def test_made_up_argument_values_are_dropped_before_the_call_runs(tmp_path):
+    advisor, _ = advisor_with([tool_call("estimate", {"model": "Qwen3 14B", "gpu": "RTX 3090", "vram_gb": 16,
+                                                      "context": 512}), "Fits."], tmp_path)
+    turn = record_turn(advisor.stream("Can I run Qwen3 14B on my 3090?", "t1"))
+    [call] = turn.tool_calls
+    assert call.args == {"model": "Qwen3 14B", "gpu": "RTX 3090"}
+    assert call.dropped == ["vram_gb=16", "context=512"]
+    assert call.ok and call.result["hardware"]["name"] == "NVIDIA GeForce RTX 3090"
+
+
+def test_a_second_part_of_the_question_gets_its_own_call_with_a_hint(tmp_path):
+    advisor, model = advisor_with([
+        tool_call("estimate", {"model": "Llama 4 Scout", "gpu": "M4 Max"}),
+        tool_call("license", {"name": "Llama 4 Scout"}),
+        "Runs; licensed under the Llama 4 Community License.",
+    ], tmp_path)
+    turn = record_turn(advisor.stream("Estimate Llama 4 Scout on an M4 Max, then tell me its license.", "t1"))
+    assert [c.name for c in turn.tool_calls] == ["estimate", "license"]
+    assert model.choices == ["any", "any", "none"]
+    assert tool_messages(model.seen[1])[-1].content.endswith("Next: call license for Llama 4 Scout.")
+    assert "Next:" not in tool_messages(model.seen[2])[0].content, "the hint is not kept in the thread"
+
+
+def test_once_the_question_is_covered_a_repeated_call_is_not_run(tmp_path):
+    again = tool_call("license", {"name": "Phi-4"})
+    advisor, model = advisor_with([tool_call("license", {"name": "Phi-4"}), again], tmp_path)
+    turn = record_turn(advisor.stream("Is Phi-4 OK for commercial use?", "t1"))
+    assert [c.name for c in turn.tool_calls] == ["license"]
+    assert model.choices == ["any", "none"]
+    assert turn.fallback, "the model wrote no answer, so the result table stands in"
 
 
 def test_step_limit_forces_an_answer_and_falls_back_to_the_tool_results(tmp_path):
-    loop = [tool_call("recommend", {"task": "coding", "vram_gb": 16}) for _ in range(MAX_STEPS)]
-    advisor, model = advisor_with(loop, tmp_path)
+    broken = [tool_call("recommend", {"task": "gaming"}) for _ in range(MAX_STEPS - 2)]
+    advisor, model = advisor_with([tool_call("recommend", "not json"), *broken, ""], tmp_path)
     turn = record_turn(advisor.stream(QUESTION, "t1"))
     assert len(model.seen) == MAX_STEPS
     assert model.offered[-1] == [], "the last step is offered no tools"
-    assert turn.fallback and "| Devstral | IQ4_XS |" in turn.answer
+    assert turn.fallback and "could not produce an answer" in turn.answer
 
 
 def test_empty_answer_falls_back_to_a_table(tmp_path):

@@ -46,7 +46,7 @@ def test_oracle_scores_every_figure_full_marks(cases, catalog) -> None:
 def test_a_wrong_turn_is_judged_wrong(cases, catalog) -> None:
     """The judge on a made-up outcome: right tool, wrong GPU, invented speed."""
     case = next(c for c in cases if c.id == "simple-estimate-qwen30b-4090")
-    outcome = TurnOutcome(user=case.turns[0].user, calls=(Call("estimate", {"model": "Qwen3 30B A3B", "gpu": "RTX 3090"}),),
+    outcome = TurnOutcome(user=case.turns[0].user, calls=(Call("estimate", {"model": "Qwen3 30B A3B", "gpu": "RTX 3090"}),), dropped=(),
                           valid_calls=1, results=(), answer="Yes, Qwen3-30B-A3B runs at 99 tok/s.", fallback=False,
                           failure=None, seconds=1.0, prompt_tokens=10, completion_tokens=5)
     defaults = {"estimate": {"gpu": None, "vram_gb": None, "ram_gb": None, "quant": "Q4_K_M", "context": 8192}}

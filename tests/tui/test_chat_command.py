@@ -1,4 +1,7 @@
-"""`advisor` with no arguments and `advisor chat` open the app; other commands do not."""
+"""`advisor` with no arguments and `advisor chat` open the app; other commands do not.
+
+The commands come from the `advisor.commands` entry point, so these tests also show the
+plugin is registered by the installed package."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from advisor.cli import app
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list:
     calls: list = []
-    monkeypatch.setattr("advisor.commands.chat.open_chat", calls.append)
+    monkeypatch.setattr("tui.cli.open_chat", calls.append)
     return calls
 
 

@@ -1,7 +1,10 @@
-"""`advisor` (no arguments) and `advisor chat`: open the Textual chat app.
+"""`advisor` (no arguments) and `advisor chat`: the Textual chat app as a CLI plugin.
 
-tui/ sits above advisor/ in the data flow, so the app is imported inside the command, and
-the app itself imports the agent only in its loading worker: the window paints at once.
+tui/ sits above advisor/ in the data flow, so advisor/ never imports it: this module is
+registered under the `advisor.commands` entry point (pyproject.toml) and advisor.cli adds it
+like any other plugin, in the manner of simonw/llm's plugins. The app itself is imported
+inside the command, and it imports the agent only in its loading worker, so `advisor --help`
+stays fast and the window paints at once.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import typer
 
 
 def open_chat(model: Optional[str]) -> None:
-    from tui.app import AdvisorApp  # noqa: PLC0415 - tui depends on advisor, not the reverse
+    from tui.app import AdvisorApp  # noqa: PLC0415 - Textual loads only when the chat opens
     from tui.backend import real_advisor  # noqa: PLC0415
 
     AdvisorApp(real_advisor(), model=model).run()
