@@ -23,6 +23,8 @@ _COMMERCIAL = re.compile(r"\bcommercial\w*|\bsell\b|\bin a product\b", re.IGNORE
 _RUNNING = re.compile(r"\b(?:run|runs|running|fit|fits|fast|faster|speed|memory|vram|estimate|tok/s|tokens per second)\b",
                       re.IGNORECASE)
 _QUANT = re.compile(r"\b(?:i?q\d(?:_[0-9a-z]+)*|f16|bf16|fp16)\b", re.IGNORECASE)
+_CONTEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(k|m)\b[^.?!]{0,20}?\b(?:tokens?|context)|\b(?:context|window)\D{0,20}?(\d+(?:\.\d+)?)\s*(k|m)\b",
+                      re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(?:one|ones|those|these|them|both|each|it|its)\b", re.IGNORECASE)
 
 
@@ -38,6 +40,7 @@ class Agenda:
     models: tuple[str, ...]  # catalog ids the question is about
     devices: tuple[str, ...]  # catalog device ids named
     quants: tuple[str, ...]  # quant labels named, upper case
+    contexts: tuple[int, ...]  # context lengths named ("128k tokens"), in tokens
     license_lookup: bool  # asks for a license by name ("what's the license of ...")
     commercial: bool  # asks about commercial use (a recommend filter or a license lookup covers it)
     running: bool  # asks whether or how fast something runs
@@ -60,7 +63,11 @@ class Planner:
         if not models and _POINTS_BACK.search(question):
             models = list(dict.fromkeys(m for c in earlier_calls for m in self._models_of(c)))
         quants = list(dict.fromkeys(q.upper() for q in _QUANT.findall(question)))
-        return Agenda(tuple(models), tuple(self.devices.find(question)), tuple(quants),
+        contexts = []
+        for a, unit_a, b, unit_b in _CONTEXT.findall(question):
+            number, unit = (a, unit_a) if a else (b, unit_b)
+            contexts.append(int(float(number) * (1000 if unit.lower() == "k" else 1_000_000)))
+        return Agenda(tuple(models), tuple(self.devices.find(question)), tuple(quants), tuple(dict.fromkeys(contexts)),
                       bool(_LICENSE.search(question)), bool(_COMMERCIAL.search(question)), bool(_RUNNING.search(question)))
 
     def next_step(self, agenda: Agenda, calls: list[Call]) -> str | None:
@@ -68,18 +75,24 @@ class Planner:
         if not calls:
             return None
         tool = calls[0].name
-        looked_up = [c for c in calls if c.name in ("estimate", "license")]
+        per_subject = ("estimate", "license", "search_articles")
+        looked_up = [c for c in calls if c.name in per_subject]
         for model in agenda.models:
             if not any(model in self._models_of(c) for c in looked_up):
-                per_model = tool if tool in ("estimate", "license") else "license" if agenda.license_lookup else "estimate"
+                per_model = tool if tool in per_subject else "license" if agenda.license_lookup else "estimate"
                 return f"call {per_model} for {self.names[model]}"
         sized = [c for c in calls if c.name in ("estimate", "recommend")]
         for device in agenda.devices:
             if sized and not any(device in self.devices.find(str(c.args.get("gpu") or "")) for c in sized):
-                return f"call {sized[0].name} again for the {self.names[device]}"
+                return f'call {sized[0].name} again with gpu "{self.names[device]}"'
         for quant in agenda.quants:
             if tool == "estimate" and not any(str(c.args.get("quant") or "Q4_K_M").upper().startswith(quant) for c in sized):
                 return f"call estimate again at {quant}"
+        for tokens in agenda.contexts:
+            field = "context" if tool == "estimate" else "min_context"
+            given = [c.args.get("context") or c.args.get("min_context") or 0 for c in sized]
+            if sized and not any(abs(g - tokens) <= 0.05 * tokens for g in given):
+                return f"call {sized[0].name} again with {field} {tokens}"
         subject = (self.names[agenda.models[0]] if agenda.models
                    else "the top pick" if tool == "recommend" else "the model the user asks about")
         licensed = any(c.name == "license" for c in calls)
@@ -93,4 +106,5 @@ class Planner:
         return None
 
     def _models_of(self, call: Call) -> list[str]:
-        return self.models.find(str(call.args.get("model") or call.args.get("name") or ""))
+        named = " ".join(str(call.args.get(k) or "") for k in ("model", "name", "query"))
+        return self.models.find(named)

@@ -124,12 +124,11 @@ def _retry_needed(turn: list[BaseMessage]) -> bool:
     return any(isinstance(m.artifact, dict) and m.artifact.get("error") == "call" for m in last_round)
 
 
-def _with_hint(messages: list[BaseMessage], hint: str) -> list[BaseMessage]:
-    """The hint rides on the last tool result the model reads; it is not stored in the thread."""
+def _with_note(messages: list[BaseMessage], note: str) -> list[BaseMessage]:
+    """A note rides on the last message the model reads (a tool result, or the question); it is
+    not stored in the thread."""
     last = messages[-1]
-    if not isinstance(last, ToolMessage):
-        return messages
-    return [*messages[:-1], last.model_copy(update={"content": f"{last.content}\nNext: {hint}."})]
+    return [*messages[:-1], last.model_copy(update={"content": f"{last.content}\n{note}"})]
 
 
 def _grounded(reply: AIMessage, check: ArgumentCheck, user_text: str) -> AIMessage:
@@ -166,14 +165,18 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
         elif steps == 1:
             follow_up = len(turns) > 1
             if router.route(question, has_history=follow_up) == "call":
-                llm = must_call.bind(allowed_tools=router.first_tools(question, has_history=follow_up, available=list(by_name)))
+                earlier = tuple(dict.fromkeys(c.name for c in calls_of(turns[-2]))) if follow_up else ()
+                allowed = router.first_tools(question, has_history=follow_up, available=list(by_name), earlier_tools=earlier)
+                llm = must_call.bind(allowed_tools=allowed)
+            elif router.points_at_nothing(question, has_history=follow_up):
+                messages = _with_note(messages, "(No model has been named yet: ask the user which model they mean.)")
         elif steps < max_steps:
             earlier = calls_of(turns[-2]) if len(turns) > 1 else []
             hint = planner.next_step(planner.agenda(question, earlier), calls_of(turn))
             if _retry_needed(turn):
                 llm = must_call
             elif hint:
-                llm, messages = must_call, _with_hint(messages, hint)
+                llm, messages = must_call, _with_note(messages, f"Next: {hint}.")
         reply = llm.invoke(messages)
         if llm is no_call and isinstance(reply, AIMessage) and (reply.tool_calls or reply.invalid_tool_calls):
             reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run

@@ -62,13 +62,14 @@ def estimate_text(result: Estimate, hardware_line: str) -> str:
     mem = result.memory_gb
     where = result.hardware.name if result.hardware else "the given hardware"
     where = f"a {where}" if where.endswith(" GB GPU") else where
-    speed = f", ~{result.decode_tps.expected:g} tok/s" if result.decode_tps else ""
+    speed = f" at about {result.decode_tps.expected:g} tok/s" if result.decode_tps else ""
     if result.fit == "does_not_fit":
         verdict = f"{result.model_name} at {result.quant} does not fit on {where}: it needs {mem.total:g} GB."
     elif result.fit == "no_hardware":
         verdict = f"{result.model_name} at {result.quant} needs {mem.total:g} GB."
     else:
-        verdict = f"{result.model_name} at {result.quant} runs on {where} ({_FIT_WORDS[result.fit]}): {mem.total:g} GB{speed}."
+        verdict = (f"{result.model_name} at {result.quant} runs on {where}{speed}; "
+                   f"it needs {mem.total:g} GB ({_FIT_WORDS[result.fit]}).")
     lines = [
         verdict,
         f"{hardware_line} Context: {result.context:,} tokens.",
@@ -92,20 +93,20 @@ def license_text(answer: LicenseAnswer) -> str:
     if not answer.terms:
         return short_sources(answer.note)
     if answer.conflict:
-        first = f"{short_sources(answer.note)} Strictest reading: commercial use {answer.commercial_use}."
-    else:
-        lic = answer.terms[0].license
-        condition = f"; main condition: {_clip(lic.restrictions[0], 170)}" if lic.restrictions else ""
-        named = f"{answer.model_name}: {lic.name}" if answer.model_name else lic.name
-        first = f"{named}; commercial use {lic.commercial_use}{condition}."
-        return "\n".join([first, f"Fine-tuning {lic.fine_tuning}; redistribution {lic.redistribution}.",
-                          _clip(short_sources(lic.summary), 260)])
-    lines = [first]
-    for t in answer.terms:
-        lic = t.license
-        line = f"{lic.name}: commercial use {lic.commercial_use}, fine-tuning {lic.fine_tuning}, redistribution {lic.redistribution}"
-        lines.append(line + (f"; {_clip(lic.restrictions[0], 170)}." if lic.restrictions else "."))
-    return "\n".join(lines)
+        claims = "; ".join(
+            f"{t.license.name} per {', '.join(short_sources(c) for c in t.claimed_by)} (commercial use {t.license.commercial_use}"
+            + (f", condition: {_clip(t.license.restrictions[0], 110)}" if t.license.restrictions else "") + ")"
+            for t in answer.terms)
+        first = (f"Sources disagree on the license of {answer.model_name}: {claims}. "
+                 f"Strictest reading: commercial use {answer.commercial_use}; check the official model card.")
+        return "\n".join([first, *(f"{t.license.name}: fine-tuning {t.license.fine_tuning}, redistribution "
+                                    f"{t.license.redistribution}." for t in answer.terms)])
+    lic = answer.terms[0].license
+    condition = f"; main condition: {_clip(lic.restrictions[0], 170)}" if lic.restrictions else ""
+    named = f"{answer.model_name}: {lic.name}" if answer.model_name else lic.name
+    return "\n".join([f"{named}; commercial use {lic.commercial_use}{condition}.",
+                      f"Fine-tuning {lic.fine_tuning}; redistribution {lic.redistribution}.",
+                      _clip(short_sources(lic.summary), 260)])
 
 
 def hits_text(hits: list[Any]) -> str:

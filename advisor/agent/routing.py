@@ -37,6 +37,10 @@ _DOMAIN = re.compile(r"""\b(?:
 _DEVICE = re.compile(r"\b(?:gpus?|cpus?|graphics\s+card|card|laptop|macbook|mac|desktop|pc|computer|machine|box|rig|server)\b",
                      re.IGNORECASE)
 _RUNNING = re.compile(r"\b(?:run|runs|running|fit|fits|load|host|serve|fast|faster|speed|handle)\b", re.IGNORECASE)
+_SIZED = re.compile(r"\b\d+(?:\.\d+)?\s*b\b", re.IGNORECASE)
+_LICENSE = re.compile(r"\blicen[cs]\w*", re.IGNORECASE)
+_ONE_OF_THEM = re.compile(r"\b(?:the\s+(?:top|first|second|third|last|best|fastest|cheapest)(?:\s+one)?|that one|this one|it)\b",
+                          re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:it|its|it's|that one|this one|that model|this model|the same one)\b", re.IGNORECASE)
 # In a follow-up these point back at the previous answer ("which of those is best for coding?").
 _BACK = re.compile(r"""\b(?:it|its|it's|those|these|them|one|ones|first|second|third|top|last|other|
@@ -58,17 +62,36 @@ class Router:
         families = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
         return cls(Mentions.of_models(catalog), Mentions.of_hardware(catalog), families)
 
-    def first_tools(self, question: str, *, has_history: bool, available: list[str]) -> list[str]:
-        """The tools the first call may use: recommend is for questions that name no model, and
-        estimate needs a model, so a first question naming none cannot use it."""
-        names_a_model = bool(self.models.find(question))
-        ruled_out = {"recommend"} if names_a_model else set() if has_history else {"estimate"}
-        return [name for name in available if name not in ruled_out]
+    def first_tools(self, question: str, *, has_history: bool, available: list[str],
+                    earlier_tools: tuple[str, ...] = ()) -> list[str]:
+        """The tools the first call may use.
+
+        recommend is for questions that name no model, and estimate needs a model. A
+        follow-up that names none asks again what the previous turn asked ("and with 24
+        GB?"): the same tools, or license for "its license", estimate for "the top one".
+        """
+        sized_model = _SIZED.search(question) and self.families.search(question)  # "Llama 7 900B": a model, if unknown
+        if self.models.find(question) or sized_model:
+            allowed = {"estimate", "license", "search_articles"}
+        elif not has_history:
+            allowed = {"recommend", "license", "search_articles"}
+        elif _LICENSE.search(question):
+            allowed = {"license"}
+        elif _ONE_OF_THEM.search(question):
+            allowed = {"estimate"}
+        else:
+            allowed = set(earlier_tools) or set(available)
+        return [name for name in available if name in allowed] or available
+
+    def points_at_nothing(self, question: str, *, has_history: bool) -> bool:
+        """ "How fast is it?" as a first question: the answer is a question back."""
+        names_a_model = bool(self.models.find(question) or self.families.search(question))
+        return not has_history and not names_a_model and bool(_POINTER.search(question))
 
     def route(self, question: str, *, has_history: bool) -> Route:
         names_a_model = bool(self.models.find(question) or self.families.search(question))
-        if not has_history and not names_a_model and _POINTER.search(question):
-            return "reply"  # "it" with nothing to refer to: ask which model
+        if self.points_at_nothing(question, has_history=has_history):
+            return "reply"
         if names_a_model or _DOMAIN.search(question):
             return "call"
         if (self.hardware.find(question) or _DEVICE.search(question)) and (has_history or _RUNNING.search(question)):

@@ -26,9 +26,20 @@ def test_a_second_named_model_gets_the_same_tool(planner: Planner) -> None:
 
 def test_a_second_device_and_a_second_quant_get_their_own_calls(planner: Planner) -> None:
     assert next_step(planner, "Phi-4 on a 3060 and on a 4080?", Call("estimate", {"model": "Phi-4", "gpu": "3060"})) \
-        == "call estimate again for the NVIDIA GeForce RTX 4080"
+        == 'call estimate again with gpu "NVIDIA GeForce RTX 4080"'
     assert next_step(planner, "Phi-4 at Q4_K_M and Q6_K on a 3090", Call("estimate", {"model": "Phi-4", "gpu": "3090"})) \
         == "call estimate again at Q6_K"
+
+
+def test_a_context_length_the_user_named_must_reach_the_call(planner: Planner) -> None:
+    question = "I need a model that handles 128k tokens on 48 GB of VRAM"
+    assert next_step(planner, question, Call("recommend", {"vram_gb": 48})) == "call recommend again with min_context 128000"
+    assert next_step(planner, question, Call("recommend", {"vram_gb": 48, "min_context": 131072})) is None
+
+
+def test_a_search_covers_the_model_it_searched_for(planner: Planner) -> None:
+    assert next_step(planner, "What do the articles say about Kimi K2.6?",
+                     Call("search_articles", {"query": "Kimi K2.6 release"})) is None
 
 
 def test_a_license_question_next_to_a_sizing_one(planner: Planner) -> None:

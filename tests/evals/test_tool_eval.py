@@ -43,6 +43,13 @@ def test_oracle_scores_every_figure_full_marks(cases, catalog) -> None:
     assert [t["calls"][0]["args"]["vram_gb"] for t in follow_up.transcript] == [16, 24]
 
 
+def test_oracle_passes_every_case(cases, catalog) -> None:
+    """All cases through the real graph (router, agenda, argument grounding, tools): a case the
+    oracle fails is a broken case or a graph rule that blocks a right answer."""
+    verdicts = run_suite(cases, ["oracle"], catalog)["oracle"]
+    assert [(v.case, v.diff) for v in verdicts if not v.passed] == []
+
+
 def test_a_wrong_turn_is_judged_wrong(cases, catalog) -> None:
     """The judge on a made-up outcome: right tool, wrong GPU, invented speed."""
     case = next(c for c in cases if c.id == "simple-estimate-qwen30b-4090")

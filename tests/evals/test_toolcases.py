@@ -85,3 +85,25 @@ def test_select_filters_and_limits(shipped) -> None:
     assert [c.category for c in chosen] == ["irrelevance", "irrelevance"]
     with pytest.raises(InvalidRequest, match="unknown category trivia"):
         select(shipped, categories=["trivia"])
+
+
+def test_the_router_lets_every_case_turn_make_its_expected_first_call(shipped) -> None:
+    """The router and the first-call tool subsets are part of the agent, not of the model:
+    a case they would block can never pass, whatever backing model runs it."""
+    from advisor.agent.routing import Router
+
+    router = Router.from_catalog(load_catalog())
+    tools = ["recommend", "estimate", "license", "search_articles"]
+    blocked = []
+    for case in shipped:
+        earlier: tuple[str, ...] = ()
+        for n, turn in enumerate(case.turns):
+            route = router.route(turn.user, has_history=n > 0)
+            allowed = router.first_tools(turn.user, has_history=n > 0, available=tools, earlier_tools=earlier)
+            names = [c.name for c in turn.calls]
+            if turn.expects_none and route != "reply":
+                blocked.append((case.id, n, "should reply", route))
+            elif names and (route != "call" or not set(names[:1] if turn.order == "strict" else names) & set(allowed)):
+                blocked.append((case.id, n, names, route, allowed))
+            earlier = tuple(dict.fromkeys(names))
+    assert blocked == []
