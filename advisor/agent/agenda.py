@@ -55,7 +55,9 @@ class Planner:
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Planner:
         names = {m.id: m.name for m in catalog.models} | {h.id: h.name for h in catalog.hardware}
-        return cls(Mentions.of_models(catalog), Mentions.of_hardware(catalog), names)
+        cpu_platforms = {h.id for h in catalog.hardware if h.kind == "cpu"}  # named by ram_gb, not by a gpu argument
+        devices = Mentions(tuple(n for n in Mentions.of_hardware(catalog).names if n.record_id not in cpu_platforms))
+        return cls(Mentions.of_models(catalog), devices, names)
 
     def agenda(self, question: str, earlier_calls: list[Call]) -> Agenda:
         """`earlier_calls`: the previous turn's, for a follow-up that points back ("which one is faster?")."""
@@ -101,7 +103,7 @@ class Planner:
             return f"call license for {subject}"
         if agenda.commercial and not (licensed or filtered):
             return "call recommend again with license commercial" if tool == "recommend" else f"call license for {subject}"
-        if agenda.running and not sized and agenda.models:
+        if agenda.running and not sized and agenda.models and tool != "search_articles":
             return f"call estimate for {subject}"
         return None
 

@@ -6,6 +6,7 @@ a second question from memory, repeats a call, stops after the first of two):
 
 - `agent`, first step: the router (advisor/agent/routing.py) says whether the question needs
   a tool. If so the model must call one, under a grammar; if not it answers without tools.
+  A first question about "it" with no model named gets the agent's own question back.
 - `agent`, later steps: a call that failed because the model got it wrong is retried; a part
   of the question still uncovered (advisor/agent/agenda.py) gets one more call, with a hint
   naming it; otherwise, or on the last step, the model answers.
@@ -41,6 +42,10 @@ from tools.resolve import normalize
 
 MAX_STEPS = 4  # model calls per turn: up to three tool rounds, then it must answer
 CALL_MARKERS = ("<tool_call>", "{\"name\"", "```")
+# "How fast is it?" as a first question: the one precise question back, asked by the agent itself
+# (the router knows exactly what is missing; the small model, asked to say it, wrote "Error: ...").
+ASK_WHICH_MODEL = ("Which model do you mean? Name it (for example \"Qwen3 8B\" or \"Gemma 4 31B\"), and your GPU "
+                   "if it is not this machine, and I will look it up.")
 # Pydantic error types that mean the call itself was malformed, not that the user asked for the impossible.
 MALFORMED = ("missing", "extra_forbidden", "string_type", "int_type", "float_type", "int_parsing", "float_parsing",
              "literal_error", "enum", "model_type", "dict_type", "bool_type", "bool_parsing")
@@ -169,7 +174,7 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
                 allowed = router.first_tools(question, has_history=follow_up, available=list(by_name), earlier_tools=earlier)
                 llm = must_call.bind(allowed_tools=allowed)
             elif router.points_at_nothing(question, has_history=follow_up):
-                messages = _with_note(messages, "(No model has been named yet: ask the user which model they mean.)")
+                return {"messages": [AIMessage(content=ASK_WHICH_MODEL)], "steps": steps}
         elif steps < max_steps:
             earlier = calls_of(turns[-2]) if len(turns) > 1 else []
             hint = planner.next_step(planner.agenda(question, earlier), calls_of(turn))

@@ -213,3 +213,10 @@ def test_scripted_model_exposes_what_it_was_shown(tmp_path):
     advisor, model = advisor_with(["hi"], tmp_path)
     list(advisor.stream("hello", "t1"))
     assert isinstance(model.seen[0][-1], HumanMessage) and model.remaining == 0
+
+
+def test_a_first_question_about_it_is_answered_with_a_question_back(tmp_path):
+    advisor, model = advisor_with([], tmp_path)
+    turn = record_turn(advisor.stream("Is it OK for commercial use?", "t1"))
+    assert turn.tool_calls == [] and model.seen == [], "no model call is needed to ask which model"
+    assert turn.answer.startswith("Which model do you mean?")

@@ -301,3 +301,15 @@ async def test_brackets_in_questions_and_arguments_are_shown_as_typed(make_app, 
         assert str(app.screen.query_one(Question).render()) == "Is [Q4] under [/bold] Apache?"
         assert "[bold]Apache[/] 2.0" in turn.query_one(ToolBlock).args_line.plain
         assert str(app.screen.query_one(ThreadList).options[1].prompt).startswith("Is [Q4] under [/bold] Apache?")
+
+
+async def test_values_the_model_made_up_are_shown_as_ignored_in_the_tool_block(make_app, wait_for, send):
+    app = make_app([tool_call("estimate", {**ESTIMATE_CALL, "vram_gb": 16}), ANSWER])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.advisor is not None)
+        await send(pilot, "Can I run Qwen3 30B on a 4090?")
+        turn = app.screen.query_one(Turn)
+        await wait_for(pilot, lambda: turn.answer_text is not None)
+        block = turn.query_one(ToolBlock)
+        assert block.call.args == ESTIMATE_CALL and block.call.dropped == ("vram_gb=16",)
+        assert "ignored, not in the question: vram_gb=16" in block.args_line.plain

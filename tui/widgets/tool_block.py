@@ -20,6 +20,8 @@ class ToolBlock(Collapsible):
     def __init__(self, call: ToolCall, *, collapsed: bool = True) -> None:
         self.call = call
         self.args_line = Text.assemble(("arguments: ", "bold"), format_args(call.args) or "none")
+        if call.dropped:  # values the model made up, removed before the call ran (advisor/agent/arguments.py)
+            self.args_line.append_text(Text.assemble("\n", ("ignored, not in the question: ", "bold"), ", ".join(call.dropped)))
         self.body = Static(self.args_line, classes="tool-body")
         super().__init__(self.body, title="", collapsed=collapsed, classes="tool-block")
         self.set_title(f"⚙ {call.name} · running…")
