@@ -157,8 +157,9 @@ class LlamaChatModel(StreamingChatModel):
             if llama_vocab_is_eog(llm._model.vocab, token) or (self.interrupt and self.interrupt.is_set()):
                 break
             piece = decoder.decode(llm.detokenize([token], special=True))
-            if grammar is None and generated >= SENTENCE_TOKENS and previous.endswith((".", "!", "?")) and piece[:1].isspace():
-                break  # a sentence just ended ("15." followed by "48" did not)
+            if grammar is None and generated >= SENTENCE_TOKENS and (
+                    (previous.endswith((".", "!", "?")) and piece[:1].isspace()) or (generated >= 2 * SENTENCE_TOKENS and "\n" in piece)):
+                break  # a sentence ("15." followed by "48" is none) or, in a long list, a line just ended
             generated += 1
             counts["generated"] += 1
             if piece:
