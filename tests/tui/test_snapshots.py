@@ -96,6 +96,7 @@ async def _answered(pilot) -> None:
     while not screen.query(Turn) or screen.query_one(Turn).answer_text is None or screen.current is not None:
         await pilot.pause(0.05)
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
 
 
 def test_main_screen(snap_compare, app):
@@ -107,6 +108,8 @@ def test_tool_block_opened(snap_compare, app):
         await _answered(pilot)
         pilot.app.screen.query_one(ToolBlock).collapsed = False
         await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_block)
 
@@ -116,5 +119,6 @@ def test_help_screen(snap_compare, app):
         await _answered(pilot)
         await pilot.press("f1")
         await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
