@@ -91,6 +91,7 @@ async def _answered(pilot) -> None:
     while screen.advisor is None or "saved" not in screen.query_one("#hardware").render().plain:
         await pilot.pause(0.05)
     field = screen.query_one("#question")
+    field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
     field.value = QUESTION
     await pilot.press("enter")
     while not screen.query(Turn) or screen.query_one(Turn).answer_text is None or screen.current is not None:
