@@ -16,6 +16,7 @@ from advisor.agent import open_advisor
 from advisor.llm.scripted import ScriptedChatModel
 from tui.app import AdvisorApp
 from tui.profiles import ProfileStore
+from tui.widgets.conversation import Turn
 
 from chat_scripts import FIXED_MACHINE  # shared test data, next to this file
 
@@ -83,3 +84,18 @@ async def ask(pilot: Any, text: str) -> None:
 @pytest.fixture
 def send() -> Callable[..., Any]:
     return ask
+
+
+async def _answered(pilot: Any, text: str) -> Turn:
+    """Wait for the advisor, ask `text` and return its Turn once the answer is in."""
+    await _wait_for(pilot, lambda: pilot.app.advisor is not None)
+    await ask(pilot, text)
+    turn = pilot.app.screen.query_one(Turn)
+    await _wait_for(pilot, lambda: turn.answer_text is not None)
+    return turn
+
+
+@pytest.fixture
+def answered() -> Callable[..., Any]:
+    """`turn = await answered(pilot, question)`: the first exchange of a test, done."""
+    return _answered

@@ -35,13 +35,10 @@ def notes_of(app) -> list[tuple[str, dict]]:
     return notes
 
 
-async def test_answer_streams_with_a_tool_block(make_app, wait_for, send):
+async def test_answer_streams_with_a_tool_block(make_app, answered):
     app = make_app(estimate_script())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Can I run Qwen3 30B on a 4090?")
-        turn = app.screen.query_one(Turn)
-        await wait_for(pilot, lambda: turn.answer_text is not None)
+        turn = await answered(pilot, "Can I run Qwen3 30B on a 4090?")
 
         assert len(turn.streamed) > 10, "the answer should arrive token by token"
         assert "".join(turn.streamed).strip() == ANSWER.strip()
@@ -97,12 +94,10 @@ async def test_escape_stops_the_answer_and_the_next_question_works(make_app, wai
         assert titles == ["First question"], "the stopped question was kept"
 
 
-async def test_switch_chats_and_restore_after_restart(make_app, wait_for, send, data_dir):
+async def test_switch_chats_and_restore_after_restart(make_app, wait_for, send, data_dir, answered):
     app = make_app([*estimate_script(), "Gemma answer."])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Can I run Qwen3 30B on a 4090?")
-        await wait_for(pilot, lambda: app.screen.query_one(Turn).answer_text is not None)
+        await answered(pilot, "Can I run Qwen3 30B on a 4090?")
         first_thread = app.screen.thread_id
 
         await pilot.press("ctrl+n")
@@ -136,14 +131,11 @@ async def test_switch_chats_and_restore_after_restart(make_app, wait_for, send, 
         assert turns[first_thread] == 2, "the restored chat was continued, not forked"
 
 
-async def test_tool_failure_shows_in_block_and_notification(make_app, wait_for, send):
+async def test_tool_failure_shows_in_block_and_notification(make_app, answered):
     app = make_app([tool_call("estimate", {"model": "no-such-model-xyz"}), "I could not find that model."])
     notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Can I run no-such-model-xyz?")
-        turn = app.screen.query_one(Turn)
-        await wait_for(pilot, lambda: turn.answer_text is not None)
+        turn = await answered(pilot, "Can I run no-such-model-xyz?")
         block = turn.query_one(ToolBlock)
         assert block.has_class("-failed")
         assert any("no-such-model-xyz" in message and kw.get("severity") == "warning" for message, kw in notes)
@@ -162,14 +154,12 @@ async def test_model_that_fails_to_load_is_reported_not_raised(make_app, wait_fo
         assert "failed to load" in app.screen.query_one(ProfilePanel).query_one("#model").render().plain
 
 
-async def test_delete_export_and_copy(make_app, wait_for, send, tmp_path, monkeypatch):
+async def test_delete_export_and_copy(make_app, wait_for, tmp_path, monkeypatch, answered):
     monkeypatch.chdir(tmp_path)
     app = make_app(estimate_script())
     notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Can I run Qwen3 30B on a 4090?")
-        await wait_for(pilot, lambda: app.screen.query_one(Turn).answer_text is not None)
+        await answered(pilot, "Can I run Qwen3 30B on a 4090?")
 
         app.screen.action_copy_answer()
         assert app.clipboard == ANSWER.strip()
@@ -291,25 +281,19 @@ async def test_rebuild_index_rebuilds_then_reopens_the_advisor(make_app, wait_fo
         assert rebuilt and any("rebuilt" in message for message, _ in notes)
 
 
-async def test_brackets_in_questions_and_arguments_are_shown_as_typed(make_app, wait_for, send):
+async def test_brackets_in_questions_and_arguments_are_shown_as_typed(make_app, answered):
     app = make_app([tool_call("license", {"name": "[bold]Apache[/] 2.0"}), "Done [/]."])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Is [Q4] under [/bold] Apache?")
-        turn = app.screen.query_one(Turn)
-        await wait_for(pilot, lambda: turn.answer_text is not None)
+        turn = await answered(pilot, "Is [Q4] under [/bold] Apache?")
         assert str(app.screen.query_one(Question).render()) == "Is [Q4] under [/bold] Apache?"
         assert "[bold]Apache[/] 2.0" in turn.query_one(ToolBlock).args_line.plain
         assert str(app.screen.query_one(ThreadList).options[1].prompt).startswith("Is [Q4] under [/bold] Apache?")
 
 
-async def test_values_the_model_made_up_are_shown_as_ignored_in_the_tool_block(make_app, wait_for, send):
+async def test_values_the_model_made_up_are_shown_as_ignored_in_the_tool_block(make_app, answered):
     app = make_app([tool_call("estimate", {**ESTIMATE_CALL, "vram_gb": 16}), ANSWER])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.advisor is not None)
-        await send(pilot, "Can I run Qwen3 30B on a 4090?")
-        turn = app.screen.query_one(Turn)
-        await wait_for(pilot, lambda: turn.answer_text is not None)
+        turn = await answered(pilot, "Can I run Qwen3 30B on a 4090?")
         block = turn.query_one(ToolBlock)
         assert block.call.args == ESTIMATE_CALL and block.call.dropped == ("vram_gb=16",)
         assert "ignored, not in the question: vram_gb=16" in block.args_line.plain
