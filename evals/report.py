@@ -30,6 +30,15 @@ def _commit() -> str:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
+def _from_repo(path: str) -> str:
+    """A case folder inside the checkout is named relative to it, so committed reports do not
+    carry one person's home directory."""
+    try:
+        return str(Path(path).resolve().relative_to(REPO))
+    except ValueError:
+        return path
+
+
 def run_info(models: dict[str, str], cases_from: str) -> dict[str, Any]:
     """When, where and on what the eval ran; `models` maps each --model to the backing model's title."""
     from tools.hardware_probe import detect  # noqa: PLC0415 - the one probe of the system
@@ -41,7 +50,7 @@ def run_info(models: dict[str, str], cases_from: str) -> dict[str, Any]:
         "machine": f"{machine.cpu} ({machine.physical_cores} cores{ram}), {platform.system()} {platform.release()}, "
                    f"{os.cpu_count()} logical CPUs",
         "commit": _commit(),
-        "cases_from": cases_from,
+        "cases_from": _from_repo(cases_from),
         "models": models,
     }
 

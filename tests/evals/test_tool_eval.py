@@ -74,6 +74,12 @@ def test_report_and_json_carry_the_same_figures(cases, catalog, tmp_path: Path) 
     assert "| oracle (scripted oracle) | 2 |" in text and "![tool-call eval by model](chart.png)" in text
 
 
+def test_reports_name_case_folders_inside_the_checkout_relative_to_it(tmp_path: Path) -> None:
+    inside = Path(__file__).resolve().parents[2] / "evals" / "cases"
+    assert run_info({}, str(inside))["cases_from"] == "evals/cases"
+    assert run_info({}, str(tmp_path))["cases_from"] == str(tmp_path)
+
+
 def test_cli_runs_the_oracle_and_writes_a_report(tmp_path: Path) -> None:
     report = tmp_path / "out" / "tools.md"
     result = CliRunner().invoke(app, ["eval", "tools", "--model", "oracle", "--category", "choice", "--limit", "2",
