@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from advisor.commands import articles, ask, facts
+from advisor.commands import articles, ask, bench, facts, mcp, models
 
 PLUGIN_GROUP = "advisor.commands"
 
@@ -24,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (facts, ask, articles):
+for module in (facts, ask, articles, bench, models, mcp):
     module.register(app)
 for plugin in entry_points(group=PLUGIN_GROUP):
     plugin.load()(app)

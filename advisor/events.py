@@ -7,7 +7,7 @@ them plain frozen dataclasses means neither front end knows about LangGraph or l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Protocol, Union
+from typing import Any, Iterator, Literal, Protocol, Union
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,7 @@ class ToolCall:
 
     call_id: str
     name: str
-    args: dict[str, Any]
-    dropped: tuple[str, ...] = ()  # values the model wrote that the user never gave, removed before the call ran
+    args: dict[str, Any]  # exactly as the model emitted them: nothing is removed or repaired
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,9 @@ class ToolResult:
     result: Any
     error: str | None = None
     text: str = ""  # what the model read: the result as text, or the error
+    # Why it failed: "call" when the model's call was malformed (bad JSON, unknown tool, wrong types;
+    # it gets the error back to retry), "input" when the request itself is impossible (unknown GPU, -8 GB).
+    error_kind: Literal["call", "input"] | None = None
 
 
 @dataclass(frozen=True)

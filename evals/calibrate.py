@@ -3,7 +3,9 @@
 The estimator's decode model has two constants per llama.cpp backend: the share of spec
 bandwidth it reaches and a fixed per-layer cost. This script searches both to minimise the
 median error on evals/data/speeds.csv and prints YAML for knowledge/data/backends.yaml; it
-also reports leave-one-out error so overfitting shows. Run: python -m evals.calibrate
+also reports the leave-one-device-out error (each device scored with constants fitted without
+it) so overfitting shows, and the expert-offload cost that would fit evals/data/moe_offload.csv
+next to its leave-one-source-out error. Run: python -m evals.calibrate
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from pathlib import Path
 
 from scipy.optimize import minimize
 
-from evals.estimator_eval import DATA_DIR, score_speeds
+from evals.estimator_eval import (
+    DATA_DIR,
+    fit_expert_layer_ms,
+    leave_one_device_out,
+    offload_leave_one_source_out,
+    offload_rows,
+    score_speeds,
+)
 from knowledge import load_catalog
 from knowledge.schema import Catalog
 
@@ -57,6 +66,13 @@ def main() -> None:
         b = fitted.backends[i]
         where = ", ".join(f"{k}={v}" for k, v in (("vendor", b.vendor), ("segment", b.segment)) if v)
         print(f"{b.id} {where}: bandwidth_efficiency {b.bandwidth_efficiency:.3f}  per_layer_ms {b.per_layer_ms:.3f}")
+    held_out = leave_one_device_out(args.truth, catalog)
+    print(f"leave-one-device-out: mdape {held_out.mdape:.3f}  within25 {held_out.within_25:.3f}  rows {held_out.rows_used}")
+    offload = DATA_DIR / "moe_offload.csv"
+    value = fit_expert_layer_ms([r for _, r in offload_rows(offload, catalog)], catalog)
+    loso = offload_leave_one_source_out(offload, catalog)
+    print(f"expert offload: best expert_layer_ms {value:.2f} in-sample; leave-one-source-out mdape {loso.mdape:.3f} "
+          f"(keep the catalog value unless this beats the unfitted score of `advisor eval estimator`)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from rich.table import Table
 from advisor.commands.articles import JsonOpt, open_index
 from advisor.commands.ask import ModelOpt
 from advisor.commands.common import console, errors, print_json, user_errors
+from advisor.llm.choices import is_endpoint, with_base_url
 from advisor.settings import paths
 
 eval_app = typer.Typer(help="Measure the advisor: estimator accuracy, retrieval, tool calls, latency.", no_args_is_help=True)
@@ -27,50 +28,26 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-def _score_table(title: str, score) -> Table:
-    table = Table(title=title)
-    for col in ("rows", "skipped", "median abs. error", "within ±25%", "flat rule (median / within ±25%)"):
-        table.add_column(col)
-    base = "-" if score.baseline_mdape is None else f"{score.baseline_mdape:.1%} / {score.baseline_within_25:.0%}"
-    table.add_row(str(score.rows_used), str(len(score.skipped)), f"{score.mdape:.1%}", f"{score.within_25:.0%}", base)
-    return table
-
-
-def _worst_table(title: str, score) -> Table:
-    table = Table(title=title)
-    for col in ("row", "measured", "estimated", "error"):
-        table.add_column(col)
-    for r in score.worst:
-        table.add_row(r.label, f"{r.measured:g}", f"{r.estimated:.1f}", f"{r.ape:.0%}")
-    return table
-
-
 @eval_app.command("estimator")
 def estimator_cmd(
     truth: Optional[Path] = typer.Option(None, "--truth", help="Speeds CSV (speeds.csv format)"),
     sizes: Optional[Path] = typer.Option(None, "--sizes", help="Sizes CSV (sizes.csv format)"),
+    offload: Optional[Path] = typer.Option(None, "--offload", help="Expert-offload speeds CSV (moe_offload.csv format)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Compare estimated decode speed and file size with measured truth files."""
-    from evals.estimator_eval import DATA_DIR, score_sizes, score_speeds
+    """Estimated decode speed (in-sample and leave-one-device-out), expert offload, prefill and file size vs measured truth."""
+    from evals import estimator_report
     from knowledge import load_catalog
 
-    catalog = load_catalog()
-    for path in (truth, sizes):
+    for path in (truth, sizes, offload):
         if path is not None and not path.exists():
             console.print(f"[red]error:[/red] no such file: {path}")
             raise typer.Exit(2)
-    speed = score_speeds(truth or DATA_DIR / "speeds.csv", catalog)
-    size = score_sizes(sizes or DATA_DIR / "sizes.csv", catalog)
+    scores = estimator_report.run(load_catalog(), truth, sizes, offload)
     if as_json:
-        print_json({"decode_speed": speed.as_dict(), "file_size": size.as_dict()})
+        print_json(estimator_report.as_dict(scores))
         return
-    console.print(_score_table("Decode speed (tg tok/s)", speed))
-    console.print(_worst_table("Worst decode rows", speed))
-    console.print(_score_table("GGUF file size", size))
-    console.print(_worst_table("Worst size rows", size))
-    for label, why in speed.skipped + size.skipped:
-        console.print(f"skipped: {label}: {why}", highlight=False)
+    estimator_report.print_report(scores, console)
 
 
 @eval_app.command("retrieval")
@@ -128,8 +105,11 @@ def _title(model: str) -> str:
 def tools_cmd(
     models: list[str] = typer.Option(
         ["default"], "--model", "-m",
-        help="Backing model, repeatable: default, qwen1.5b, qwen0.5b, gemma270m, a GGUF path, or oracle (scripted; proves the harness)"),
+        help="Backing model, repeatable: default, qwen1.5b, qwen0.5b, gemma270m, a GGUF path, openai:NAME, ollama:TAG, "
+             "or oracle (scripted; proves the harness)"),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Base URL of the OpenAI-compatible server for the openai:NAME models"),
     cases_path: Optional[Path] = typer.Option(None, "--cases", help="A case file or folder in the evals/README.md format [default: evals/cases]"),
+    split: Optional[str] = typer.Option(None, "--split", help="The generalization set instead: dev, test or all (both, reported per split)"),
     categories: list[str] = typer.Option([], "--category", "-c", help="Only these categories (repeatable)"),
     smoke: bool = typer.Option(False, "--smoke", help="Only the cases marked smoke: true (what CI runs on a real model)"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many cases"),
@@ -137,16 +117,24 @@ def tools_cmd(
     report: Optional[Path] = typer.Option(None, "--report", help="Write a Markdown report here, with a bar chart next to it (.png)"),
 ) -> None:
     """Run the tool-call cases against each backing model and score them per model and category."""
-    from evals.report import as_json as report_json, bar_chart, markdown, pct, run_info, seconds
-    from evals.scoring import METRICS, by_category, score
+    from evals.report import as_json as report_json, bar_chart, markdown, metric_cells, metric_columns, run_info, seconds
+    from evals.scoring import by_category, score
     from evals.tool_eval import CASES_DIR, run_suite
-    from evals.toolcases import load_cases, select
+    from evals.toolcases import load_cases, select, split_files
     from knowledge import load_catalog
 
     catalog = load_catalog()
-    source = cases_path or CASES_DIR
     with user_errors():
-        chosen = select(load_cases(source, catalog), categories=categories or None, smoke=smoke, limit=limit)
+        if split is not None and cases_path is not None:
+            errors.print("[red]error:[/red] give --cases or --split, not both", highlight=False)
+            raise typer.Exit(2)
+        sources = split_files(split) if split is not None else {"cases": cases_path or CASES_DIR}
+        loaded = {name: load_cases(path, catalog) for name, path in sources.items()}
+        everything = [case for found in loaded.values() for case in found]
+        chosen = select(everything, categories=categories or None, smoke=smoke, limit=limit)
+        if len({c.id for c in everything}) < len(everything):
+            errors.print("[red]error:[/red] the splits share case ids; every id must be unique", highlight=False)
+            raise typer.Exit(2)
         if not chosen:
             errors.print("[red]error:[/red] no case matches the filters", highlight=False)
             raise typer.Exit(2)
@@ -155,8 +143,13 @@ def tools_cmd(
             mark = "skip" if v.skipped else "pass" if v.passed else "FAIL"
             errors.print(f"[{v.model}] {v.case:<40} {mark:<4} {v.seconds:6.1f}s", highlight=False)
 
+        if base_url and not any(is_endpoint(m) for m in models):
+            errors.print("[red]error:[/red] --base-url needs a --model openai:NAME (or ollama:TAG)", highlight=False)
+            raise typer.Exit(2)
+        models = [with_base_url(m, base_url) if is_endpoint(m) else m for m in models]
         verdicts = run_suite(chosen, list(dict.fromkeys(models)), catalog, on_verdict=progress)
-    info = run_info({m: _title(m) for m in verdicts}, str(source))
+    splits = {name: [c.id for c in found] for name, found in loaded.items()} if len(loaded) > 1 else None
+    info = run_info({m: _title(m) for m in verdicts}, [str(path) for path in sources.values()], splits)
     if report is not None:
         chart = bar_chart(verdicts, report.with_suffix(".png"))
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -168,11 +161,11 @@ def tools_cmd(
         print_json(report_json(verdicts, info))
         return
     table = Table(title=f"Tool-call eval: {len(chosen)} cases")
-    for col in ("model", "category", "cases", *METRICS.values(), "p50 / p95 s", "tokens/case"):
+    for col in ("model", "category", "cases", *(label for label, _, _ in metric_columns()), "p50 / p95 s", "tokens/case"):
         table.add_column(col)
     for model, found in verdicts.items():
         for label, s in [("all", score(found)), *by_category(found).items()]:
-            table.add_row(model if label == "all" else "", label, str(s.cases), *(pct(getattr(s, m)) for m in METRICS),
+            table.add_row(model if label == "all" else "", label, str(s.cases), *metric_cells(s),
                           f"{seconds(s.latency_p50_s)} / {seconds(s.latency_p95_s)}",
                           "-" if s.tokens_per_case is None else f"{s.tokens_per_case:,.0f}")
         table.add_section()
@@ -181,3 +174,27 @@ def tools_cmd(
         for v in found:
             if not v.passed:
                 console.print(f"[{model}] {v.case}: {v.skipped or '; '.join(v.diff)}", highlight=False, markup=False)
+
+
+@eval_app.command("advice")
+def advice_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Do the picks match the articles' own? hit@3 per hardware tier x task, in-sample and leave-one-article-out."""
+    from evals.advice_eval import TOP, in_sample, leave_one_article_out
+    from knowledge import load_catalog
+
+    catalog = load_catalog()
+    scores = [in_sample(catalog), leave_one_article_out(catalog)]
+    if as_json:
+        print_json({"in_sample": scores[0].as_dict(), "leave_one_article_out": scores[1].as_dict()})
+        return
+    table = Table(title="Recommendations vs the articles' own picks")
+    for col in ("ranking", "scenarios", f"hit@{TOP}", "duplicate variants"):
+        table.add_column(col)
+    for s in scores:
+        table.add_row(s.label, str(len(s.verdicts)), f"{s.hit_at_3:.0%}", str(s.duplicates))
+    console.print(table)
+    for s in scores:
+        for v in s.verdicts:
+            if not v.hit:
+                console.print(f"miss ({s.label.split(':')[0]}): {v.scenario.name}, {v.scenario.task}: got {', '.join(v.picks) or 'nothing'}; "
+                              f"the article picks {', '.join(v.expected) or 'nothing here'}", highlight=False, markup=False)

@@ -4,6 +4,11 @@ Each truth row is turned into the same `EstimateRequest` a user would send: hard
 models the catalog knows are looked up by name (so the tables are tested too); anything else
 is described by the row's own columns (bandwidth, parameters, file size). Rows that cannot
 be turned into a request are reported as skipped with the reason, never dropped silently.
+
+The backend constants were fitted on the same speed rows, so the plain score is in-sample;
+`leave_one_device_out` refits them without each device in turn and scores that device's rows
+with constants that never saw it, which is the figure to expect on hardware nobody measured.
+Expert-offload rows (`moe_offload.csv`) and prompt-processing rows are scored separately.
 """
 
 from __future__ import annotations
@@ -11,15 +16,22 @@ from __future__ import annotations
 import csv
 import re
 import statistics
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable, TypeVar
+
+import numpy as np
+from scipy.optimize import minimize
 
 from knowledge.schema import Catalog
+from tools.backend_labels import parse_backend_label
+from tools.cpu_names import igpu_of, match_cpu
 from tools.errors import AdvisorError
-from tools.estimate import estimate, weights_bytes
+from tools.estimate import backend_profile, decode_seconds_per_token, estimate, speed, weights_bytes
 from tools.requests import CustomModel, EstimateRequest, HardwareSpec
 from tools.resolve import resolve_hardware, resolve_model, resolve_quant
-from tools.shapes import shape_of_custom, shape_of_model
+from tools.shapes import device_from_spec, shape_of_custom, shape_of_model
 
 DATA_DIR = Path(__file__).parent / "data"
 FLAT_RULE_FACTOR = 0.55  # the peers' rule of thumb: bandwidth / weights size x 0.55
@@ -34,6 +46,7 @@ class RowResult:
     measured: float
     estimated: float
     baseline: float | None = None
+    group: str = ""  # what the row is reported under: its device (speeds) or quant family (sizes)
 
     @property
     def ape(self) -> float:
@@ -87,6 +100,58 @@ def _float(text: str | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
+Row = dict[str, str]
+T = TypeVar("T")
+
+
+class SkipRow(Exception):
+    """Raised by a row scorer for a row it cannot score; the message is the reason the report gives."""
+
+
+def measured_column(name: str) -> Callable[[Row], float | None]:
+    """The measured figure of a row: the number that starts one of its columns."""
+    return lambda row: _float(row.get(name))
+
+
+def speed_label(row: Row) -> str:
+    """How a speed row is named in the reports."""
+    return f"{row['hardware']} | {row['backend']} | {row['model']} {row['quant']}"
+
+
+def collect_rows(path: Path, label: Callable[[Row], str], measured: Callable[[Row], float | None],
+                 make: Callable[[Row, str, float], T], missing: str | None = None,
+                 errors: tuple[type[Exception], ...] = (AdvisorError, ValueError)) -> tuple[list[T], list[tuple[str, str]]]:
+    """`make(row, label, measured)` for every row of a truth CSV, and the (label, reason) of each row skipped.
+
+    One loop for every score, so each one skips rows alike: a row without a measured figure is
+    skipped with `missing` as its reason (left out when `missing` is None: the row does not test
+    this score), and a row `make` cannot estimate (SkipRow or one of `errors`) is skipped with
+    the reason, never dropped silently.
+    """
+    made: list[T] = []
+    skipped: list[tuple[str, str]] = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = label(row)
+            figure = measured(row)
+            if not figure:
+                if missing is not None:
+                    skipped.append((name, missing))
+                continue
+            try:
+                made.append(make(row, name, figure))
+            except (SkipRow, *errors) as exc:
+                skipped.append((name, getattr(exc, "message", str(exc))))
+    return made, skipped
+
+
+def score_rows(path: Path, label: Callable[[Row], str], measured: Callable[[Row], float | None],
+               make: Callable[[Row, str, float], RowResult], missing: str | None = None,
+               errors: tuple[type[Exception], ...] = (AdvisorError, ValueError)) -> Score:
+    """The Score of the rows `make` estimates, with the skipped rows and their reasons (see collect_rows)."""
+    return _score(*collect_rows(path, label, measured, make, missing, errors))
+
+
 def _params(text: str, model: str = "") -> tuple[float | None, float | None]:
     """'30 (3 active)' -> (30, 3); '8.03' -> (8.03, None); MoE names like '106B.A12B' or '~3.6B active' give the active count."""
     total = _float(text)
@@ -119,9 +184,13 @@ def speed_request(row: dict[str, str], catalog: Catalog) -> EstimateRequest:
     multi = re.match(r"\s*(\d+)\s*x\s*(.*)", label, re.IGNORECASE)
     if multi:
         gpus, label = int(multi.group(1)), multi.group(2)
-    backend = _BACKENDS.get(re.split(r"[\s,(]", row["backend"].strip().lower())[0])
+    backend = parse_backend_label(row["backend"])  # "ROCm/HIP", "CUDA (fa 1)", ... (tools.backend_labels)
     if backend is None:
         raise ValueError(f"unknown backend {row['backend']!r}")
+    if backend == "cpu" and (cpu := match_cpu(label, catalog)) is not None:
+        label = cpu.hardware.id  # a CPU by name or by family (tools.cpu_names)
+    elif backend != "cpu" and (igpu := igpu_of(label, catalog)) is not None:
+        label = igpu.id  # a chip named by its CPU, run on its integrated GPU
     bandwidth = _float(row.get("memory_bandwidth_gbps"))
     try:
         choice = resolve_hardware(label, catalog)
@@ -153,26 +222,31 @@ def speed_request(row: dict[str, str], catalog: Catalog) -> EstimateRequest:
 
 
 def score_speeds(path: Path, catalog: Catalog) -> Score:
-    results: list[RowResult] = []
-    skipped: list[tuple[str, str]] = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            label = f"{row['hardware']} | {row['backend']} | {row['model']} {row['quant']}"
-            measured = _float(row.get("tg_tps"))
-            if not measured:
-                skipped.append((label, "no measured decode speed"))
-                continue
-            try:
-                req = speed_request(row, catalog)
-                result = estimate(req, catalog)
-            except (AdvisorError, ValueError) as exc:
-                skipped.append((label, getattr(exc, "message", str(exc))))
-                continue
-            if result.decode_tps is None:
-                skipped.append((label, f"estimator gave no speed ({result.fit})"))
-                continue
-            results.append(RowResult(label, measured, result.decode_tps.expected, _flat_rule(row, result)))
-    return _score(results, skipped)
+    def decode(row: Row, label: str, measured: float) -> RowResult:
+        req = speed_request(row, catalog)
+        result = estimate(req, catalog)
+        if result.decode_tps is None:
+            raise SkipRow(f"estimator gave no speed ({result.fit})")
+        return RowResult(label, measured, result.decode_tps.expected, _flat_rule(row, result), group=_device_key(req, catalog))
+
+    return score_rows(path, speed_label, measured_column("tg_tps"), decode, missing="no measured decode speed")
+
+
+def _device_key(req: EstimateRequest, catalog: Catalog) -> str:
+    """One name per physical device, so '2x RTX 3090' and 'RTX 3090 24GB' are the same device."""
+    if req.hardware.gpu:
+        return resolve_hardware(req.hardware.gpu, catalog).hardware.id
+    return f"{req.hardware.vram_gb:g} GB at {req.hardware.bandwidth_gbps:g} GB/s"
+
+
+def quant_family(model: str, quant_id: str) -> str:
+    """'Q4' for Q4_K_M/Q4_0, 'IQ3' for IQ3_XXS, '16/32-bit' for F16/BF16/F32; gpt-oss on its own line."""
+    if "gpt-oss" in model.lower():
+        return "gpt-oss (MXFP4 experts)"
+    if quant_id in ("F16", "BF16", "F32"):
+        return "16/32-bit"
+    match = re.match(r"([A-Z]+\d)", quant_id)
+    return match.group(1) if match else quant_id
 
 
 def _flat_rule(row: dict[str, str], result) -> float | None:
@@ -183,30 +257,236 @@ def _flat_rule(row: dict[str, str], result) -> float | None:
 
 
 def score_sizes(path: Path, catalog: Catalog) -> Score:
-    results: list[RowResult] = []
-    skipped: list[tuple[str, str]] = []
+    def file_size(row: Row, label: str, measured: float) -> RowResult:
+        if "mmproj" in row["quant"].lower():
+            raise SkipRow("vision projector file, not model weights")
+        quant = resolve_quant(_quant_id(row["quant"], catalog), catalog)
+        total, _ = _params(row["params_b"])
+        model = _catalog_model(row["model"], total, catalog)
+        if model is not None and model.params_total_b is not None:
+            shape = shape_of_model(model)
+        elif total:
+            shape = shape_of_custom(CustomModel(params_b=total))
+        else:
+            raise ValueError("no parameter count")
+        return RowResult(label, measured, weights_bytes(shape, quant) / 1e9, group=quant_family(row["model"], quant.id))
+
+    def label(row: Row) -> str:
+        return f"{row['model']} {row['quant']} ({row.get('uploader', '')})"
+
+    return score_rows(path, label, measured_column("file_size_gb"), file_size, missing="no file size")
+
+
+def by_group(score: Score) -> dict[str, Score]:
+    """The same score per group (device, quant family), largest group first."""
+    groups: dict[str, list[RowResult]] = defaultdict(list)
+    for r in score.results:
+        groups[r.group].append(r)
+    return {name: _score(rows, [], n_worst=3) for name, rows in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+
+
+# --- prompt processing --------------------------------------------------------------------
+
+def score_prefill(path: Path, catalog: Catalog) -> Score:
+    """The prefill ratio rule (backend prefill_ratio / decode time) against measured pp512 rows.
+
+    This is why `estimate` shows no prefill figure: the rule is scored here, and it misses.
+    """
+    def prefill(row: Row, label: str, measured: float) -> RowResult:
+        req, result, device, shape = _speed_case(row, catalog)
+        if result.gpu_layers is None or result.decode_tps is None:
+            raise SkipRow(f"estimator gave no speed ({result.fit})")
+        engine = next(e for e in catalog.engines if e.id == "llama.cpp")
+        _, tps = speed(shape, resolve_quant(req.quant, catalog), device, result.gpu_layers, 512, "f16", catalog, engine)
+        return RowResult(label, measured, tps, group=_device_key(req, catalog))
+
+    def pp512(row: Row) -> float | None:  # other prompt lengths do not test this rule
+        return _float(row.get("pp_tps")) if (row.get("pp_test") or "").strip() == "pp512" else None
+
+    return score_rows(path, speed_label, pp512, prefill)
+
+
+def _shape_of(req: EstimateRequest, catalog: Catalog):
+    return shape_of_model(resolve_model(req.model, catalog)) if req.model else shape_of_custom(req.custom)
+
+
+def _speed_case(row: Row, catalog: Catalog):
+    """The request, estimate, device and model shape behind one speed row."""
+    req = speed_request(row, catalog)
+    return req, estimate(req, catalog), device_from_spec(req.hardware, catalog), _shape_of(req, catalog)
+
+
+# --- expert offload -----------------------------------------------------------------------
+
+def offload_request(row: dict[str, str], catalog: Catalog) -> tuple[EstimateRequest, int, float]:
+    """The request for an expert-offload row, the row's number of expert layers on the CPU and its RAM bandwidth."""
+    req = speed_request(row, catalog)
+    layers = int(row["cpu_moe_layers"])
+    ram_bw = _float(row.get("ram_bandwidth_gbps"))
+    if not ram_bw:
+        raise ValueError("no RAM bandwidth for the offloaded experts")
+    return req, layers, ram_bw
+
+
+def offload_tps(req: EstimateRequest, cpu_moe_layers: int, ram_bandwidth_gbps: float, catalog: Catalog) -> float:
+    """Expected decode tok/s with the row's own --n-cpu-moe and RAM bandwidth (not the ones the estimator would pick)."""
+    shape = _shape_of(req, catalog)
+    if not shape.is_moe:
+        raise ValueError(f"{shape.name} is not a MoE model in the catalog")
+    device = replace(device_from_spec(req.hardware, catalog), ram_bandwidth_gbps=ram_bandwidth_gbps)
+    engine = next(e for e in catalog.engines if e.id == "llama.cpp")
+    layers = min(cpu_moe_layers, shape.moe_layers or shape.layers)
+    decode, _ = speed(shape, resolve_quant(req.quant, catalog), device, shape.layers, req.context, req.kv_cache, catalog,
+                      engine, layers)
+    return decode.expected
+
+
+def score_offload(path: Path, catalog: Catalog) -> Score:
+    """Expert-offload rows (llama.cpp --n-cpu-moe / -ot exps=CPU) against the moe_offload speed model."""
+    def offload(row: Row, label: str, measured: float) -> RowResult:
+        req, layers, ram_bw = offload_request(row, catalog)
+        return RowResult(label, measured, offload_tps(req, layers, ram_bw, catalog), group=row.get("source_url", ""))
+
+    def label(row: Row) -> str:
+        return f"{row['hardware']} | {row['model']} {row['quant']} | {row['cpu_moe_layers']} expert layers on CPU"
+
+    return score_rows(path, label, measured_column("tg_tps"), offload, missing="no measured decode speed",
+                      errors=(AdvisorError, ValueError, KeyError))
+
+
+# --- leave one device out -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _LinearRow:
+    """seconds per token = a / efficiency + b x per_layer_ms, for one row and its backend profile."""
+
+    result: RowResult
+    profile: tuple[str, str | None, str | None]
+    a: float
+    b: float
+
+
+def _profile_key(profile) -> tuple[str, str | None, str | None]:
+    return profile.id, profile.vendor, profile.segment
+
+
+def _linear_rows(path: Path, catalog: Catalog) -> tuple[list[_LinearRow], list[RowResult]]:
+    """Each scored speed row as a linear function of its backend's two constants.
+
+    The estimator's own decode function is called with (efficiency 1, 0 ms) and (1, 1 ms), so
+    the refit uses exactly the arithmetic `estimate` uses. Rows that are not linear in those
+    constants (layer offload, a CPU path with other terms) are kept at their catalog estimate.
+    """
+    def case(row: Row, label: str, measured: float):
+        req, result, device, shape = _speed_case(row, catalog)
+        if result.decode_tps is None:
+            raise SkipRow(f"estimator gave no speed ({result.fit})")
+        scored = RowResult(label, measured, result.decode_tps.expected, group=_device_key(req, catalog))
+        return scored, req, result, device, shape
+
+    cases, _ = collect_rows(path, speed_label, measured_column("tg_tps"), case)  # rows score_speeds skips stay out
+    linear: list[_LinearRow] = []
+    fixed: list[RowResult] = []
+    for scored, req, result, device, shape in cases:
+        quant = resolve_quant(req.quant, catalog)
+        cpu = backend_profile(catalog, "cpu")
+        profile = cpu if device.kind == "cpu" else backend_profile(catalog, device.backend, device)
+
+        def seconds(eff: float, per_layer_ms: float) -> float:
+            p = profile.model_copy(update={"bandwidth_efficiency": eff, "per_layer_ms": per_layer_ms})
+            return decode_seconds_per_token(shape, quant, device, p, p if device.kind == "cpu" else cpu,
+                                            result.gpu_layers or 0, req.context, req.kv_cache)
+
+        a = seconds(1.0, 0.0)
+        b = seconds(1.0, 1.0) - a
+        if result.fit not in ("full_gpu", "multi_gpu", "unified_memory", "cpu_only") or not np.isclose(
+                a / profile.bandwidth_efficiency + b * profile.per_layer_ms,
+                seconds(profile.bandwidth_efficiency, profile.per_layer_ms), rtol=1e-6):
+            fixed.append(scored)
+            continue
+        linear.append(_LinearRow(scored, _profile_key(profile), a, b))
+    return linear, fixed
+
+
+def _fit(rows: list[_LinearRow], start: dict) -> dict:
+    """Backend constants minimising the calibration objective (median error, share within 25%) on `rows`."""
+    keys = sorted({r.profile for r in rows}, key=str)
+    index = {k: i for i, k in enumerate(keys)}
+    which = np.array([index[r.profile] for r in rows])
+    a = np.array([r.a for r in rows])
+    b = np.array([r.b for r in rows])
+    measured = np.array([r.result.measured for r in rows])
+
+    def objective(x: np.ndarray) -> float:
+        eff = np.clip(x[0::2], 0.05, 1.2)[which]
+        per_layer = np.clip(x[1::2], 0.0, None)[which]
+        ape = np.abs(1 / (a / eff + b * per_layer) - measured) / measured
+        return float(np.median(ape) + 0.3 * np.mean(ape > 0.25) + 0.01 * np.mean(np.minimum(ape, 1.0)))
+
+    x0 = np.array([v for k in keys for v in start[k]])
+    best = minimize(objective, x0, method="Nelder-Mead", options={"maxiter": 3000, "xatol": 1e-3, "fatol": 1e-5})
+    return {k: (float(np.clip(best.x[2 * i], 0.05, 1.2)), float(max(0.0, best.x[2 * i + 1]))) for k, i in index.items()}
+
+
+def leave_one_device_out(path: Path, catalog: Catalog) -> Score:
+    """Score each device's rows with backend constants refitted on every other device's rows.
+
+    A device-specific profile (Vulkan on Intel, CUDA on datacenter parts) left without rows
+    falls back to the refitted generic profile of its backend, as a new device would.
+    """
+    linear, fixed = _linear_rows(path, catalog)
+    start = {_profile_key(p): (p.bandwidth_efficiency, p.per_layer_ms) for p in catalog.backends}
+    results: list[RowResult] = list(fixed)
+    for device in sorted({r.result.group for r in linear}):
+        train = [r for r in linear if r.result.group != device]
+        fitted = {**start, **_fit(train, start)}
+        trained = {r.profile for r in train}
+        for r in (r for r in linear if r.result.group == device):
+            key = r.profile if r.profile in trained else (r.profile[0], None, None)
+            eff, per_layer = fitted[key]
+            results.append(replace(r.result, estimated=1 / (r.a / eff + r.b * per_layer)))
+    return _score(results, [])
+
+
+EXPERT_LAYER_GRID = [round(0.01 * i, 2) for i in range(51)]  # ms per offloaded expert layer, 0 to 0.5
+
+
+def _with_expert_layer_ms(catalog: Catalog, value: float) -> Catalog:
+    backends = [b.model_copy(update={"expert_layer_ms": value}) if b.id == "cpu" else b for b in catalog.backends]
+    return catalog.model_copy(update={"backends": backends})
+
+
+def fit_expert_layer_ms(rows: list[tuple[EstimateRequest, int, float, float]], catalog: Catalog) -> float:
+    """The per-layer cost of offloaded experts that minimises the median error on (request, layers, RAM GB/s, measured) rows."""
+    def median_error(value: float) -> float:
+        fitted = _with_expert_layer_ms(catalog, value)
+        return statistics.median(abs(offload_tps(req, n, bw, fitted) - m) / m for req, n, bw, m in rows)
+    return min(EXPERT_LAYER_GRID, key=median_error)
+
+
+def offload_rows(path: Path, catalog: Catalog) -> list[tuple[str, tuple[EstimateRequest, int, float, float]]]:
+    """(source, (request, expert layers on CPU, RAM GB/s, measured tok/s)) for every usable offload row."""
+    rows = []
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            label = f"{row['model']} {row['quant']} ({row.get('uploader', '')})"
-            measured = _float(row.get("file_size_gb"))
-            if not measured:
-                skipped.append((label, "no file size"))
-                continue
-            if "mmproj" in row["quant"].lower():
-                skipped.append((label, "vision projector file, not model weights"))
-                continue
             try:
-                quant = resolve_quant(_quant_id(row["quant"], catalog), catalog)
-                total, _ = _params(row["params_b"])
-                model = _catalog_model(row["model"], total, catalog)
-                if model is not None and model.params_total_b is not None:
-                    shape = shape_of_model(model)
-                elif total:
-                    shape = shape_of_custom(CustomModel(params_b=total))
-                else:
-                    raise ValueError("no parameter count")
-            except (AdvisorError, ValueError) as exc:
-                skipped.append((label, getattr(exc, "message", str(exc))))
+                req, layers, ram_bw = offload_request(row, catalog)
+                offload_tps(req, layers, ram_bw, catalog)
+            except (AdvisorError, ValueError, KeyError):
                 continue
-            results.append(RowResult(label, measured, weights_bytes(shape, quant) / 1e9))
-    return _score(results, skipped)
+            rows.append((row["source_url"], (req, layers, ram_bw, float(row["tg_tps"]))))
+    return rows
+
+
+def offload_leave_one_source_out(path: Path, catalog: Catalog) -> Score:
+    """Offload rows scored with the expert-layer cost refitted on the other sources' rows only."""
+    rows = offload_rows(path, catalog)
+    results = []
+    for source in sorted({s for s, _ in rows}):
+        value = fit_expert_layer_ms([r for s, r in rows if s != source], catalog)
+        fitted = _with_expert_layer_ms(catalog, value)
+        for s, (req, n, bw, measured) in rows:
+            if s == source:
+                results.append(RowResult(f"{req.model or 'custom'} | {n} expert layers on CPU", measured,
+                                         offload_tps(req, n, bw, fitted), group=source))
+    return _score(results, [])

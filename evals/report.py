@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from evals.scoring import GOALS, METRICS, Score, by_category, score
+from evals.scoring import GOALS, METRICS, RAW, Score, by_category, score
 from evals.tool_eval import Verdict
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,8 +39,10 @@ def _from_repo(path: str) -> str:
         return path
 
 
-def run_info(models: dict[str, str], cases_from: str) -> dict[str, Any]:
-    """When, where and on what the eval ran; `models` maps each --model to the backing model's title."""
+def run_info(models: dict[str, str], cases_from: str | list[str],
+             splits: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """When, where and on what the eval ran; `models` maps each --model to the backing model's title,
+    `splits` each split's name to its case ids when the run covered more than one case file."""
     from tools.hardware_probe import detect  # noqa: PLC0415 - the one probe of the system
 
     machine = detect()
@@ -50,8 +52,9 @@ def run_info(models: dict[str, str], cases_from: str) -> dict[str, Any]:
         "machine": f"{machine.cpu} ({machine.physical_cores} cores{ram}), {platform.system()} {platform.release()}, "
                    f"{os.cpu_count()} logical CPUs",
         "commit": _commit(),
-        "cases_from": _from_repo(cases_from),
+        "cases_from": ", ".join(_from_repo(c) for c in ([cases_from] if isinstance(cases_from, str) else cases_from)),
         "models": models,
+        **({"splits": splits} if splits else {}),
     }
 
 
@@ -81,16 +84,34 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def metric_columns() -> list[tuple[str, str, str | None]]:
+    """(label, system field, raw field or None) per column: a raw figure sits in its system figure's cell."""
+    raw_fields = set(RAW.values())
+    return [(f"{label} raw / system" if m in RAW else label, m, RAW.get(m)) for m, label in METRICS.items() if m not in raw_fields]
+
+
+def metric_cells(s: Score) -> list[str]:
+    """Each column's figure; a paired column reads 'raw / system', e.g. '61% / 80%'."""
+    return [f"{pct(getattr(s, raw))} / {pct(getattr(s, m))}" if raw else pct(getattr(s, m)) for _, m, raw in metric_columns()]
+
+
+def _goal(field: str) -> str:
+    return f">= {GOALS[field]:.0%}" if field in GOALS else "-"
+
+
+def goal_cells() -> list[str]:
+    return [f"{_goal(raw)} / {_goal(m)}" if raw else _goal(m) if m in GOALS else "" for _, m, raw in metric_columns()]
+
+
 def summary_rows(scores: dict[str, Score], titles: dict[str, str]) -> list[str]:
-    head = ["model", "cases", *METRICS.values(), "latency p50 / p95 (s)", "tokens / case"]
+    head = ["model", "cases", *(label for label, _, _ in metric_columns()), "latency p50 / p95 (s)", "tokens / case"]
     rows = [_row(head), _row(["---"] * len(head))]
     for model, s in scores.items():
         title = titles.get(model, model)
-        rows.append(_row([f"{model} ({title})" if title != model else model, str(s.cases),
-                          *(pct(getattr(s, m)) for m in METRICS),
+        rows.append(_row([f"{model} ({title})" if title != model else model, str(s.cases), *metric_cells(s),
                           f"{seconds(s.latency_p50_s)} / {seconds(s.latency_p95_s)}",
                           "-" if s.tokens_per_case is None else f"{s.tokens_per_case:,.0f}"]))
-    rows.append(_row(["goal (default model)", "", *(f">= {GOALS[m]:.0%}" if m in GOALS else "" for m in METRICS), "", ""]))
+    rows.append(_row(["goal (default model)", "", *goal_cells(), "", ""]))
     return rows
 
 
@@ -101,17 +122,30 @@ def markdown(verdicts: dict[str, list[Verdict]], info: dict[str, Any], chart: st
         "",
         f"{info['date']} on {info['machine']}; commit {info['commit']}; cases from {info['cases_from']}.",
         "",
+        "Raw figures judge the backing model alone (every call as it emitted it, rejected ones and retries "
+        "included; fallback tables count as failed answers); system figures judge what the agent delivered.",
+        "",
         *summary_rows(scores, info["models"]),
         "",
     ]
+    splits = info.get("splits") or {}
+    if len(splits) > 1:
+        lines += ["## By split", ""]
+        head = ["model", "split", "cases", *(label for label, _, _ in metric_columns())]
+        lines += [_row(head), _row(["---"] * len(head))]
+        for model, found in verdicts.items():
+            for split, ids in splits.items():
+                s = score([v for v in found if v.case in set(ids)])
+                lines.append(_row([model, split, str(s.cases), *metric_cells(s)]))
+        lines.append("")
     if chart:
         lines += [f"![tool-call eval by model]({chart})", ""]
     lines += ["## By category", ""]
-    head = ["model", "category", "cases", *METRICS.values()]
+    head = ["model", "category", "cases", *(label for label, _, _ in metric_columns())]
     lines += [_row(head), _row(["---"] * len(head))]
     for model, found in verdicts.items():
         for category, s in by_category(found).items():
-            lines.append(_row([model, category, str(s.cases), *(pct(getattr(s, m)) for m in METRICS)]))
+            lines.append(_row([model, category, str(s.cases), *metric_cells(s)]))
     lines += ["", "## Failed cases", ""]
     for model, found in verdicts.items():
         failed = [v for v in found if not v.passed]

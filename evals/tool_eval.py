@@ -8,6 +8,12 @@ each case's folder, because embedding the articles takes far longer than a case.
 Backing models: "oracle" (the scripted model of evals/oracle.py), "default" (the advisor's
 default pack), a pack name or a GGUF path. Real models decode greedily (temperature 0), so a
 re-run gives the same verdicts.
+
+Two sets of figures come out of every run, so the model and the scaffold can be told apart.
+The system figures judge what the agent did: the calls that ran (a call the agent rejected as
+malformed and handed back for a retry did not) and any answer it produced, its fallback
+tables included. The raw figures judge the model alone: every call as the model first emitted
+it, the rejected ones and their retries included, and only answers the model wrote itself.
 """
 
 from __future__ import annotations
@@ -41,9 +47,8 @@ class TurnOutcome:
     """What happened in one turn, as the agent's events reported it."""
 
     user: str
-    calls: tuple[Call, ...]
-    dropped: tuple[str, ...]  # "name.arg=value" the agent removed as made up (see advisor/agent/arguments.py)
-    valid_calls: int  # calls naming a real tool with arguments its schema accepts
+    calls: tuple[Call, ...]  # the calls that ran: ok, or refused because the request itself was impossible
+    valid_calls: int  # of raw_calls: naming a real tool with arguments its schema accepts, not rejected as malformed
     results: tuple[ToolResult, ...]
     answer: str
     fallback: bool  # the agent answered with its tool-result tables because the model wrote nothing usable
@@ -51,6 +56,11 @@ class TurnOutcome:
     seconds: float
     prompt_tokens: int
     completion_tokens: int
+    raw_calls: tuple[Call, ...] | None = None  # every call as the model emitted it, malformed ones too; None: same as calls
+
+    @property
+    def emitted(self) -> tuple[Call, ...]:
+        return self.calls if self.raw_calls is None else self.raw_calls
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,7 @@ class Verdict:
     category: str
     model: str
     selection_ok: bool | None  # None: the case expects no tool (see irrelevance_ok) or accepts any
-    args_ok: bool | None
+    args_ok: bool | None  # the calls that ran
     irrelevance_ok: bool | None  # None: some turn expects or accepts calls
     calls: int
     valid_calls: int
@@ -70,6 +80,8 @@ class Verdict:
     prompt_tokens: int
     completion_tokens: int
     fallback_turns: int
+    args_raw_ok: bool | None = None  # the calls as the model emitted them, rejected ones and retries included
+    answer_raw_ok: bool = False  # answer_ok, and no turn answered with the agent's fallback tables
     diff: list[str] = field(default_factory=list)
     transcript: list[dict[str, Any]] = field(default_factory=list)
     skipped: str | None = None
@@ -98,16 +110,14 @@ def valid_call(call: Call, advisor: Advisor) -> bool:
 
 
 def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
-    calls: list[Call] = []
-    dropped: list[str] = []
+    emitted: list[tuple[str, Call]] = []
     results: list[ToolResult] = []
     answer: Answer | None = None
     failure: str | None = None
     started = time.perf_counter()
     for event in advisor.stream(question, thread_id):
         if isinstance(event, ToolCall):
-            calls.append(Call(event.name, dict(event.args)))
-            dropped += [f"{event.name}.{d}" for d in event.dropped]
+            emitted.append((event.call_id, Call(event.name, dict(event.args))))
         elif isinstance(event, ToolResult):
             results.append(event)
         elif isinstance(event, Answer):
@@ -116,8 +126,13 @@ def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
             failure = event.message
     seconds = time.perf_counter() - started
     timings = answer.timings if answer else None
+    rejected = {r.call_id for r in results if r.error_kind == "call"}
+    answered = {r.call_id for r in results}
+    raw = tuple(call for _, call in emitted)
     return TurnOutcome(
-        user=question, calls=tuple(calls), dropped=tuple(dropped), valid_calls=sum(valid_call(c, advisor) for c in calls), results=tuple(results),
+        user=question, calls=tuple(call for cid, call in emitted if cid in answered and cid not in rejected),
+        raw_calls=raw, valid_calls=sum(cid not in rejected and valid_call(c, advisor) for cid, c in emitted),
+        results=tuple(results),
         answer=answer.text if answer else "", fallback=bool(answer and answer.fallback), failure=failure,
         seconds=timings.total_s if timings else seconds,
         prompt_tokens=timings.prompt_tokens if timings else 0, completion_tokens=timings.completion_tokens if timings else 0,
@@ -186,28 +201,38 @@ def _skipped(case: Case, model: str, why: str) -> Verdict:
 
 # --- judging --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class TurnJudgement:
+    names_ok: bool
+    args_ok: bool  # the calls that ran
+    args_raw_ok: bool  # the calls as the model emitted them
+    answer_ok: bool
+    problems: list[str]
+
+
 def _judge_turn(turn: Turn, outcome: TurnOutcome, evidence: Evidence, defaults: Defaults, catalog: Catalog,
-                mentions: Mentions) -> tuple[bool, bool, bool, list[str]]:
-    """(names right, arguments right, answer right, problems) for one turn."""
+                mentions: Mentions) -> TurnJudgement:
     if outcome.failure:
-        return False, False, False, [f"the agent failed: {outcome.failure}"]
-    asked_back = turn.may_ask and not outcome.calls and "?" in outcome.answer
-    if asked_back:
-        return True, True, True, []
+        return TurnJudgement(False, False, False, False, [f"the agent failed: {outcome.failure}"])
+    if turn.may_ask and not outcome.calls and "?" in outcome.answer:  # asked back
+        return TurnJudgement(True, True, not outcome.emitted, True, [])
     match = match_turn(turn.calls, outcome.calls, turn.order, defaults, catalog)
+    raw = match if outcome.emitted == outcome.calls else match_turn(turn.calls, outcome.emitted, turn.order, defaults, catalog)
     forbidden = [c.name for c in outcome.calls if c.name in turn.forbid]
     problems = list(match.diff) + [f"called {name}, which this turn forbids" for name in forbidden]
+    if match.args_ok and not raw.args_ok:
+        problems += [f"as first emitted: {p}" for p in raw.diff] or ["as first emitted: a call was rejected as malformed"]
     answer_problems = check_answer(turn.answer, grounded=turn.check_grounding, answer=outcome.answer,
                                    evidence=evidence, mentions=mentions)
     if not outcome.answer.strip():
         answer_problems.append("no answer text")
-    return (match.names_ok and not forbidden, match.args_ok and not forbidden, not answer_problems,
-            problems + answer_problems)
+    return TurnJudgement(match.names_ok and not forbidden, match.args_ok and not forbidden, raw.args_ok and not forbidden,
+                         not answer_problems, problems + answer_problems)
 
 
 def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Defaults, catalog: Catalog,
           mentions: Mentions) -> Verdict:
-    names_ok = args_ok = answer_ok = True
+    judged: list[TurnJudgement] = []
     diff: list[str] = []
     questions: list[str] = []
     results: list[Any] = []
@@ -218,21 +243,28 @@ def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Default
         results += [r.result for r in ok]
         shown += [r.text or r.error or "" for r in outcome.results]
         evidence = Evidence(tuple(questions), tuple(results), tuple(shown), tuple((r.name, r.result) for r in ok))
-        t_names, t_args, t_answer, problems = _judge_turn(turn, outcome, evidence, defaults, catalog, mentions)
-        names_ok, args_ok, answer_ok = names_ok and t_names, args_ok and t_args, answer_ok and t_answer
-        diff += [f"turn {n}: {p}" for p in problems]
-    made = sum(len(o.calls) for o in outcomes)
+        judged.append(_judge_turn(turn, outcome, evidence, defaults, catalog, mentions))
+        diff += [f"turn {n}: {p}" for p in judged[-1].problems]
+    made = sum(len(o.emitted) for o in outcomes)  # whatever the model tried, rejected calls included
     expects = case.expects_tools
+    answer_ok = all(j.answer_ok for j in judged)
+    fallbacks = sum(o.fallback for o in outcomes)
     return Verdict(
         case=case.id, category=case.category, model=model,
-        selection_ok=names_ok if expects else None, args_ok=args_ok if expects else None,
+        selection_ok=all(j.names_ok for j in judged) if expects else None,
+        args_ok=all(j.args_ok for j in judged) if expects else None,
         irrelevance_ok=made == 0 if case.expects_none else None,
         calls=made, valid_calls=sum(o.valid_calls for o in outcomes), answer_ok=answer_ok,
         seconds=round(sum(o.seconds for o in outcomes), 3),
         prompt_tokens=sum(o.prompt_tokens for o in outcomes), completion_tokens=sum(o.completion_tokens for o in outcomes),
-        fallback_turns=sum(o.fallback for o in outcomes), diff=diff,
-        transcript=[{"user": o.user, "calls": [{"name": c.name, "args": dict(c.args)} for c in o.calls], "dropped": list(o.dropped),
-                     "errors": [r.error for r in o.results if not r.ok], "answer": o.answer, "fallback": o.fallback}
+        fallback_turns=fallbacks,
+        args_raw_ok=all(j.args_raw_ok for j in judged) if expects else None,
+        answer_raw_ok=answer_ok and fallbacks == 0,
+        diff=diff,
+        transcript=[{"user": o.user, "calls": [{"name": c.name, "args": dict(c.args)} for c in o.emitted],
+                     "not_run": len(o.emitted) - len(o.calls),
+                     "errors": [{"error": r.error, "kind": r.error_kind} for r in o.results if not r.ok],
+                     "answer": o.answer, "fallback": o.fallback}
                     for o in outcomes],
     )
 

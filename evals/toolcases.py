@@ -26,6 +26,19 @@ Scalar = str | int | float | bool | None
 
 RULE_KINDS = ("equals", "one_of", "approx", "model", "gpu", "license", "contains", "absent", "any")
 
+# The arguments a rule may name, per tool of the advisor: the tools' own arguments (`hardware`,
+# `quant`, `context` are text the user wrote), the older names case files still use
+# (`min_context`) and the keys a hardware text means (evals/matching.py reads calls that way).
+# A misspelt argument would otherwise make a rule that never sees a value. Tools the advisor
+# does not have are not checked: their cases are skipped with the reason.
+HARDWARE_MEANING = ("hardware", "gpu", "vram_gb", "ram_gb", "gpus", "cpu_only")
+TOOL_ARGS: dict[str, tuple[str, ...]] = {
+    "recommend": ("task", *HARDWARE_MEANING, "license", "context", "min_context"),
+    "estimate": ("model", *HARDWARE_MEANING, "quant", "context"),
+    "license": ("name",),
+    "search_articles": ("query", "model"),
+}
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -83,6 +96,29 @@ class ExpectedCall(Frozen):
     name: str
     args: dict[str, ArgRule] = {}
 
+    @model_validator(mode="after")
+    def _known_args(self) -> ExpectedCall:
+        known = TOOL_ARGS.get(self.name)
+        unknown = sorted(set(self.args) - set(known or self.args))
+        if unknown:
+            raise ValueError(f"{self.name} has no argument {', '.join(unknown)}; rules may name {', '.join(known or ())}")
+        gpus, cpu_only = self.args.get("gpus"), self.args.get("cpu_only")
+        if gpus is not None and not (gpus.kind == "absent" or all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in _values(gpus))):
+            raise ValueError("gpus is a count of GPUs: a whole number of at least 1 (or absent: true)")
+        if cpu_only is not None and not (cpu_only.kind == "absent" or all(isinstance(v, bool) for v in _values(cpu_only))):
+            raise ValueError("cpu_only is true or false (or absent: true)")
+        return self
+
+
+def _values(rule: ArgRule) -> list[Scalar]:
+    """The values a rule accepts, for rules that list them; anything else gives a non-value."""
+    if rule.kind == "equals":
+        return [rule.equals]
+    if rule.kind == "one_of":
+        return [v for v in rule.one_of or [] if v is not None]
+    return [object()]  # type: ignore[list-item]
+
 
 class AnswerChecks(Frozen):
     """Checks on a turn's final answer text; each is explained in evals/README.md."""
@@ -95,6 +131,7 @@ class AnswerChecks(Frozen):
     mentions_any: list[str] = []  # at least one of these, case-insensitive
     mentions_all: list[str] = []
     must_not_mention: list[str] = []
+    leaks_prompt: bool = True  # fails on system-prompt text or tool-call syntax in the answer; on unless turned off
 
 
 class Turn(Frozen):
@@ -223,6 +260,22 @@ def load_cases(path: Path, catalog: Catalog) -> list[Case]:
     if duplicates:
         raise InvalidRequest(f"case ids must be unique; repeated: {', '.join(duplicates)}")
     return cases
+
+
+GENERALIZATION_DIR = Path(__file__).parent / "generalization"
+SPLITS = ("dev", "test")
+
+
+def split_files(split: str) -> dict[str, Path]:
+    """The case file of each split a run covers: dev, test, or all (both, kept apart in the report).
+
+    The agent is tuned only while looking at dev; test is reported and never used to change it
+    (evals/README.md).
+    """
+    names = SPLITS if split == "all" else (split,)
+    if any(name not in SPLITS for name in names):
+        raise InvalidRequest(f"unknown split '{split}'; choose dev, test or all")
+    return {name: GENERALIZATION_DIR / f"{name}.yaml" for name in names}
 
 
 def select(cases: list[Case], *, categories: list[str] | None = None, smoke: bool = False,

@@ -11,8 +11,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Origin = Literal["article", "public_config", "derived"]
-"""Where a value comes from: a seed article, a public model card/config, or our own arithmetic."""
+# Units. Every size the advisor prints (weights, KV cache, totals, usable memory) is in GB;
+# what card makers and Apple call "24 GB" is 24 GiB, so a device's marketed size is read as
+# GiB and converted before it is compared with a need.
+GB = 10**9  # decimal gigabyte: the one unit of every printed memory figure
+GIB = 2**30  # binary gibibyte: the unit of marketed device memory ("a 24 GB card" holds 24 GiB)
+MEMORY_UNIT = "GB"  # stated in every estimate and pick, so no output mixes the two
+
+Origin = Literal["article", "public_config", "derived", "user_file"]
+"""Where a value comes from: a seed article, a public model card/config, our own arithmetic, or a
+file the user pointed us at (a GGUF's metadata and tensors, a Hugging Face config.json)."""
 
 Task = Literal[
     "coding", "general", "reasoning", "vision", "long-context", "agentic", "multilingual",
@@ -94,6 +102,48 @@ class FixedPrecision(Frozen):
     bits_per_weight: float
     origin: Origin
     source: str
+    other_min_bits: float | None = Field(
+        default=None, description="Lowest effective bpw the remaining tensors keep whatever the label "
+        "(gpt-oss: no k-quant fits its 2880-wide rows, so Q2_K..Q5_K_M files all weigh ~11.5 GB)")
+    other_min_bits_source: str | None = None
+
+
+class MoeRouting(Frozen):
+    """How many routed experts a MoE layer has and how many each token uses (public config)."""
+
+    experts: int = Field(gt=1)
+    experts_per_token: int = Field(gt=0)
+    moe_layers: int | None = Field(default=None, description="Layers with routed experts, when not all of them")
+    origin: Origin
+    source: str
+
+
+class Endorsement(Frozen):
+    """A source's explicit pick of this model for a hardware tier and a task ("best for 16 GB, coding")."""
+
+    memory_gb_min: float = Field(ge=0, description="Lower end of the tier, marketed GB (GiB) of GPU or unified memory")
+    memory_gb_max: float = Field(gt=0, description="Upper end of the tier, same unit")
+    kind: Literal["discrete", "unified", "cpu", "any"] = "any"
+    tasks: list[str] = Field(default_factory=lambda: ["general"], description="Task names as in recommend; 'general' = any")
+    text: str = Field(description="The pick in our own words")
+    source: str
+
+
+class ModelFile(Frozen):
+    """The user's own file a catalog record was read from (`advisor models add`, `--gguf`).
+
+    A GGUF's tensors are the weights, so their byte count replaces the per-quant average: the
+    memory estimate for that file is exact rather than typical.
+    """
+
+    path: str
+    format: Literal["gguf", "hf_config"]
+    file_bytes: int | None = Field(default=None, description="Size of the file on disk")
+    tensor_bytes: int | None = Field(default=None, description="Bytes of all tensors: the weights as loaded")
+    quant: str | None = Field(default=None, description="GGUF file type, e.g. 'Q4_K_M'")
+    tensor_types: dict[str, int] = Field(default_factory=dict, description="Tensor count per ggml type")
+    architecture: str | None = Field(default=None, description="general.architecture or config.json model_type")
+    matches: str | None = Field(default=None, description="Id of the packaged catalog model this file is a build of")
 
 
 class LicenseClaim(Frozen):
@@ -126,6 +176,11 @@ class Model(Frozen):
     claims: list[Claim] = Field(default_factory=list)
     fixed_precision: FixedPrecision | None = None
     notes: str | None = None
+    moe: MoeRouting | None = None
+    endorsements: list[Endorsement] = Field(default_factory=list, description="Explicit picks by the sources")
+    ollama_tag: str | None = Field(default=None, description="`ollama run` tag, e.g. 'gpt-oss:20b'")
+    gguf_repo: str | None = Field(default=None, description="A public GGUF repository, for the llama-server line")
+    file: ModelFile | None = Field(default=None, description="Set on models read from the user's own file")
 
     @property
     def active_params_b(self) -> float | None:
@@ -140,6 +195,41 @@ class HardwareSource(Frozen):
     note: str | None = None
 
 
+class CpuSpec(Frozen):
+    """What bounds a CPU's llama.cpp speed besides its memory: how many cores and how fast each is.
+
+    Decode reads every weight once per token, so it is memory-bound until too few cores
+    cannot keep up; prefill multiplies whole prompts at once and is bound by arithmetic.
+    """
+
+    cores: int = Field(gt=0, description="Physical cores llama.cpp uses by default (P + E cores)")
+    threads: int | None = Field(default=None, gt=0)
+    fp32_gflops: float = Field(gt=0, description="Peak FP32 GFLOP/s of all cores: cores x all-core GHz x FLOP/cycle")
+    simd: str = Field(description="Widest vector unit llama.cpp uses: 'AVX2', 'AVX-512', 'NEON' ...")
+    source: str
+    note: str | None = None
+
+
+class MemorySpec(Frozen):
+    """The system memory a CPU or an integrated GPU reads from."""
+
+    type: str = Field(description="'DDR4-3200', 'DDR5-5600', 'LPDDR5X-8000' ...")
+    channels: int = Field(gt=0, description="64-bit channel equivalents (a 128-bit LPDDR bus counts as 2)")
+    bus_bits: int = Field(gt=0)
+    mt_s: int = Field(gt=0, description="Transfers per second, millions")
+    source: str
+    note: str | None = None
+
+
+class IgpuSpec(Frozen):
+    """An integrated GPU: it has no memory of its own and borrows part of system RAM."""
+
+    fp32_gflops: float = Field(gt=0, description="Peak FP32 GFLOP/s of the shader array (dual-issue counted as the vendor does)")
+    memory_share: float = Field(gt=0, le=1, description="Share of system RAM the GPU can address (an assumption; see note)")
+    share_note: str = Field(description="Why that share: BIOS carve-out (UMA frame buffer) vs. GTT / shared memory limits")
+    source: str
+
+
 class Hardware(Frozen):
     """A GPU, an Apple chip, a unified-memory system or a CPU platform."""
 
@@ -148,12 +238,26 @@ class Hardware(Frozen):
     aliases: list[str] = []
     vendor: str
     kind: Literal["discrete", "unified", "cpu"]
-    memory_gb: float = Field(description="Default memory size in GB (10^9 bytes)")
+    memory_gb: float = Field(description="Default memory size as marketed, i.e. GiB (a '24 GB' card holds 24 GiB)")
     memory_options_gb: list[float] = Field(default_factory=list, description="Other sold sizes (Apple tiers)")
     bandwidth_gbps: float = Field(description="Spec memory bandwidth, GB/s")
     backend: Literal["cuda", "metal", "rocm", "vulkan", "sycl", "cpu"]
     segment: Literal["consumer", "workstation", "datacenter", "laptop", "system"] = "consumer"
     sources: list[HardwareSource]
+    # CPU platforms and chips with an iGPU (issue 15): all optional, so GPU records are unchanged.
+    cpu: CpuSpec | None = None
+    memory: MemorySpec | None = None
+    igpu: IgpuSpec | None = None  # set on integrated-GPU records (kind "unified", sharing system RAM)
+    igpu_id: str | None = Field(default=None, description="On a CPU record: the record of its integrated GPU")
+
+    @model_validator(mode="after")
+    def _memory_matches_bandwidth(self) -> "Hardware":
+        if self.memory is not None:
+            spec = self.memory.bus_bits / 8 * self.memory.mt_s / 1000
+            if abs(spec - self.bandwidth_gbps) > 0.02 * spec:
+                raise ValueError(f"{self.id}: bandwidth {self.bandwidth_gbps} GB/s disagrees with {self.memory.type} "
+                                 f"on {self.memory.bus_bits} bits ({spec:.1f} GB/s)")
+        return self
 
 
 class License(Frozen):
@@ -196,6 +300,9 @@ class BackendProfile(Frozen):
     per_layer_ms: float = Field(ge=0)
     prefill_ratio: float = Field(gt=0, description="Prefill tok/s as a multiple of the decode bandwidth bound")
     source: str
+    expert_layer_ms: float | None = Field(
+        default=None, ge=0, description="cpu row: cost per MoE layer whose experts run from system RAM "
+        "(the hop to the CPU and back), fitted to evals/data/moe_offload.csv")
 
 
 class EngineProfile(Frozen):

@@ -26,14 +26,20 @@ class _Name:
     record_id: str
     first_part: str  # cheap pre-check: the pattern cannot match a text without it
     pattern: re.Pattern[str]
+    parts: tuple[str, ...] = ()  # every literal part; all must occur before the regex is worth running
 
 
-def _compile(name: str) -> tuple[str, re.Pattern[str]] | None:
-    parts = _PART.findall(name.lower())
+def _spelled(text: str) -> str:
+    """Lowercase, with "+" read as "plus", so "Command R+" is not "Command R"."""
+    return text.lower().replace("+", " plus ")
+
+
+def _compile(name: str) -> tuple[str, re.Pattern[str], tuple[str, ...]] | None:
+    parts = _PART.findall(_spelled(name))
     if sum(len(p) for p in parts) < 4:  # "K2" or "R1" alone would match too much prose
         return None
     body = _JOINER.join(re.escape(p) for p in parts)
-    return parts[0], re.compile(rf"(?<![a-z0-9.]){body}(?![a-z0-9]|\.\d)")
+    return parts[0], re.compile(rf"(?<![a-z0-9.]){body}(?![a-z0-9]|\.\d)"), tuple(dict.fromkeys(parts))
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,10 @@ class Mentions:
 
     def find(self, text: str) -> list[str]:
         """Ids of the records mentioned in text, in order of first mention."""
-        lower = text.lower()
+        lower = _spelled(text)
         spans: list[tuple[int, int, str]] = []
         for name in self.names:
-            if name.first_part in lower:
+            if name.first_part in lower and all(part in lower for part in name.parts):
                 spans.extend((m.start(), m.end(), name.record_id) for m in name.pattern.finditer(lower))
         kept = [
             (start, record_id) for start, end, record_id in spans

@@ -31,6 +31,9 @@ class HardwareSpec(BaseModel):
     gpu_backend: Literal["cuda", "metal", "rocm", "vulkan", "sycl"] | None = Field(
         default=None, description="Override the device's usual llama.cpp backend, e.g. vulkan on an NVIDIA card")
     ram_gb: float | None = Field(default=None, gt=0, le=MAX_MEMORY_GB, description="System RAM in GB")
+    # A CPU's own numbers (issue 15), filled in by detection: decode on few cores and prefill depend on them.
+    cpu_cores: int | None = Field(default=None, ge=1, le=1024, description="CPU cores llama.cpp runs on")
+    cpu_gflops: float | None = Field(default=None, gt=0, le=1_000_000, description="Peak FP32 GFLOP/s of those cores")
 
     @model_validator(mode="after")
     def _one_way_to_say_it(self) -> "HardwareSpec":
@@ -100,3 +103,5 @@ class RecommendRequest(BaseModel):
     license: Literal["any", "commercial"] = "any"
     limit: int = Field(default=5, ge=1, le=50)
     backend: Backend = "llama.cpp"
+    all_variants: bool = Field(default=False, description="List every variant of a base model (fine-tunes, "
+                               "instruct/thinking builds) instead of only its best one")

@@ -25,6 +25,33 @@ def normalize(text: str) -> str:
     return re.sub(r"[^a-z0-9.]", "", text.lower())
 
 
+def model_key(text: str) -> str:
+    """The key model names are compared by: `normalize`, except that "+" reads as "plus".
+
+    Without it "Command R+" and "Command R" would be one name.
+    """
+    return normalize(text.replace("+", "plus"))
+
+
+# What people paste after a model's name: a GGUF file's extension and shard number, a "-GGUF"
+# repository suffix, and the quant label Ollama tags and GGUF file names end with
+# ("llama3.1:8b-instruct-q4_K_M", "Qwen2.5-7B-Instruct-IQ4_XS.gguf", "model.Q8_0", "-UD-Q4_K_XL", "-bf16").
+_FILE_SUFFIX = re.compile(r"(?:-\d{5}-of-\d{5})?\.gguf$", re.IGNORECASE)
+_REPO_SUFFIX = re.compile(r"[-_]gguf$", re.IGNORECASE)
+_QUANT_SUFFIX = re.compile(r"[-_.:](?:ud[-_])?(?:i?q\d(?:_[a-z0-9]+)*|f16|f32|bf16|fp16|fp32|mxfp4)$", re.IGNORECASE)
+
+
+def strip_quant_suffix(name: str) -> str:
+    """'llama3.1:8b-instruct-q4_K_M' -> 'llama3.1:8b-instruct'; a name that is only a label stays as it is."""
+    stripped = _REPO_SUFFIX.sub("", _FILE_SUFFIX.sub("", name.strip()))
+    while True:
+        shorter = _QUANT_SUFFIX.sub("", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    return stripped if normalize(stripped) else name
+
+
 def _names(item: Model | Hardware | License | Quant) -> list[str]:
     names = [item.id, *item.aliases]
     if hasattr(item, "name"):
@@ -32,25 +59,42 @@ def _names(item: Model | Hardware | License | Quant) -> list[str]:
     return names
 
 
+# Name tables, built once per record list: resolving every name of a 250-model catalog would
+# otherwise rebuild a 2,000-name table for each lookup. Keyed by the list's identity (catalogs
+# are frozen and keep their lists), with the list held so the id cannot be reused meanwhile.
+_TABLES: dict[tuple[int, object], tuple[list, dict]] = {}
+
+
+def _table(items: list[T], key_of) -> dict[str, T]:
+    cached = _TABLES.get((id(items), key_of))
+    if cached is not None and cached[0] is items:
+        return cached[1]
+    table: dict[str, T] = {}
+    for item in items:
+        for name in _names(item):
+            table.setdefault(key_of(name), item)
+    if len(_TABLES) >= 32:
+        _TABLES.clear()
+    _TABLES[(id(items), key_of)] = (items, table)
+    return table
+
+
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 90) -> T:
+def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 90, key_of=normalize) -> T:
     """Exact name, then unambiguous containment, then a close spelling with the same numbers.
 
     Numbers decide identity ("Gemma 5" is not a typo of "Gemma 4", "4000 Ada" is not "A4000"),
     so a fuzzy match must keep every digit; anything less certain becomes an UnknownName
     carrying the closest names as suggestions.
     """
-    items = list(items)
-    key = normalize(query)
+    items = items if isinstance(items, list) else list(items)
+    key = key_of(query)
     if not key:
         raise UnknownName(kind, query, [])
-    table: dict[str, T] = {}
-    for item in items:
-        for name in _names(item):
-            table.setdefault(normalize(name), item)
+    table = _table(items, key_of)
     if key in table:
         return table[key]
     inside = {item.id: item for name, item in table.items() if len(key) >= 3 and key in name}
@@ -75,7 +119,26 @@ def _resolve(kind: str, query: str, items: Iterable[T], *, cutoff: float = 90) -
 
 
 def resolve_model(query: str, catalog: Catalog) -> Model:
-    return _resolve("model", query, catalog.models)
+    """A catalog model by name, alias, Ollama tag or GGUF file name (quant suffixes ignored).
+
+    An exact name wins first, so a user's file registered under its own file name is found
+    before the packaged model its stripped name would also match.
+    """
+    exact = _table(catalog.models, model_key)
+    if model_key(query) in exact:
+        return exact[model_key(query)]
+    stripped = strip_quant_suffix(query)
+    try:
+        return _resolve("model", stripped, catalog.models, key_of=model_key)
+    except UnknownName as unknown:
+        if stripped != query:
+            return _resolve("model", query, catalog.models, key_of=model_key)
+        if ":" in query or not query.strip():
+            raise
+        try:  # a bare Ollama name means its ":latest" tag ("mistral" is "mistral:latest")
+            return _resolve("model", f"{query.strip()}:latest", catalog.models, key_of=model_key)
+        except UnknownName:
+            raise unknown from None
 
 
 def resolve_license(query: str, catalog: Catalog) -> License:

@@ -7,14 +7,17 @@ output can say exactly which of its inputs were guesses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from knowledge.schema import AttentionGroup, Catalog, FixedPrecision, Model
+from knowledge.schema import GIB, AttentionGroup, Catalog, FixedPrecision, Hardware, Model, MoeRouting
+from tools import cpu_speed
 from tools.errors import InvalidRequest
 from tools.requests import CustomModel, HardwareSpec
 from tools.resolve import resolve_hardware
 
-GIB = 2**30
+# A MoE model whose router is not in the catalog is assumed to send each token to 1 in 16 of
+# its routed experts (Qwen3-30B-A3B: 8 of 128), the ratio of most open MoE releases of 2025-26.
+_DEFAULT_ROUTED_FRACTION = 1 / 16
 
 # Fallback layout for a model whose attention is not public: grouped-query attention with
 # 8 KV heads of 128 dims on every layer, the most common shape among 7B-70B open models.
@@ -46,6 +49,35 @@ class ModelShape:
     model: Model | None = None
     file_bytes: float | None = None  # a known GGUF file size beats the per-quant average
     assumptions: tuple[str, ...] = field(default=())
+    dense_params_b: float | None = None  # MoE: parameters outside the routed experts (attention, shared); None = dense
+    moe_layers: int | None = None  # MoE: layers holding routed experts
+
+    @property
+    def is_moe(self) -> bool:
+        return self.dense_params_b is not None and self.dense_params_b < self.params_active_b <= self.params_total_b
+
+
+def routed_split(moe: MoeRouting | None, total: float, active: float, layers: int) -> tuple[float | None, int | None, list[str]]:
+    """Parameters outside the routed experts, and the number of expert layers, of a MoE model.
+
+    With r = experts used / experts per layer, active = dense + r x (total - dense), so
+    dense = (active - r x total) / (1 - r). Only the routed experts can move to system RAM.
+    """
+    if active >= total:
+        return None, None, []
+    notes: list[str] = []
+    if moe is not None:
+        r = moe.experts_per_token / moe.experts
+        moe_layers = moe.moe_layers or layers
+    else:
+        r = _DEFAULT_ROUTED_FRACTION
+        moe_layers = layers
+        notes.append(f"expert routing not in the catalog; assumed 1 of {round(1 / r)} routed experts active per token")
+    dense = (active - r * total) / (1 - r)
+    if dense <= 0:
+        dense = 0.1 * active
+        notes.append("routing ratio inconsistent with the parameter counts; assumed 10% of the active parameters outside the experts")
+    return dense, moe_layers, notes
 
 
 def shape_of_model(model: Model) -> ModelShape:
@@ -67,10 +99,16 @@ def shape_of_model(model: Model) -> ModelShape:
         notes.append(
             f"attention layout not public; assumed {_DEFAULT_KV_HEADS} KV heads x {_DEFAULT_HEAD_DIM} dims on all {layers} layers"
         )
+    dense, moe_layers, moe_notes = (None, None, []) if model.architecture == "dense" else routed_split(model.moe, total, active, layers)
+    if model.file is not None and model.file.tensor_bytes:
+        notes.append(f"weights: the {model.file.tensor_bytes:,} bytes of tensors in your file {model.file.path}, "
+                     "whatever the quant label says")
     return ModelShape(
         id=model.id, name=model.name, params_total_b=total, params_active_b=active, layers=layers,
         attention=attention, context_limit=int(model.context_tokens.value) if model.context_tokens else None,
-        fixed_precision=model.fixed_precision, model=model, assumptions=tuple(notes),
+        fixed_precision=model.fixed_precision, model=model, assumptions=tuple(notes + moe_notes),
+        dense_params_b=dense, moe_layers=moe_layers,
+        file_bytes=float(model.file.tensor_bytes) if model.file and model.file.tensor_bytes else None,
     )
 
 
@@ -85,11 +123,13 @@ def shape_of_custom(custom: CustomModel) -> ModelShape:
     else:
         group = _default_group(layers)
         notes.append(f"attention not given; assumed {_DEFAULT_KV_HEADS} KV heads x {_DEFAULT_HEAD_DIM} dims on every layer")
+    dense, moe_layers, moe_notes = routed_split(None, custom.params_b, custom.active_params_b or custom.params_b, layers)
     return ModelShape(
         id="custom", name=f"custom {custom.params_b:g}B model", params_total_b=custom.params_b,
         params_active_b=custom.active_params_b or custom.params_b, layers=layers, attention=(group,),
-        context_limit=None, fixed_precision=None, assumptions=tuple(notes),
+        context_limit=None, fixed_precision=None, assumptions=tuple(notes + moe_notes),
         file_bytes=custom.file_size_gb * 1e9 if custom.file_size_gb else None,
+        dense_params_b=dense, moe_layers=moe_layers,
     )
 
 
@@ -113,11 +153,17 @@ class Device:
     assumptions: tuple[str, ...] = ()
     vendor: str | None = None
     segment: str | None = None
+    compute: cpu_speed.Compute | None = None  # CPU cores / iGPU shaders, when the catalog gives them
+    memory_share: float | None = None  # an iGPU's share of system RAM, replacing USABLE_FRACTION
+
+    @property
+    def usable_fraction(self) -> float:
+        return self.memory_share if self.memory_share is not None else USABLE_FRACTION[self.kind]
 
     @property
     def usable_bytes(self) -> float:
         """Bytes a model may occupy on the accelerator (all GPUs together)."""
-        return self.memory_gb * self.gpus * GIB * USABLE_FRACTION[self.kind]
+        return self.memory_gb * self.gpus * GIB * self.usable_fraction
 
     @property
     def usable_ram_bytes(self) -> float | None:
@@ -136,12 +182,12 @@ def device_from_spec(spec: HardwareSpec, catalog: Catalog) -> Device | None:
         backend = spec.gpu_backend or hw.backend
         if hw.kind == "cpu":
             ram = spec.ram_gb or choice.memory_gb
-            return Device(hw.name, "cpu", "cpu", 1, ram, hw.bandwidth_gbps, ram, hw.bandwidth_gbps)
+            return _with_chip(Device(hw.name, "cpu", "cpu", 1, ram, hw.bandwidth_gbps, ram, hw.bandwidth_gbps), hw, spec)
         if hw.kind == "unified":
             if spec.gpus > 1:
                 raise InvalidRequest(f"{hw.name} is a unified-memory system; multi-GPU counts apply to discrete cards only.")
-            return Device(hw.name, "unified", backend, 1, choice.memory_gb, hw.bandwidth_gbps, spec.ram_gb, ram_bw,
-                          vendor=hw.vendor, segment=hw.segment)
+            return _with_chip(Device(hw.name, "unified", backend, 1, choice.memory_gb, hw.bandwidth_gbps, spec.ram_gb, ram_bw,
+                                     vendor=hw.vendor, segment=hw.segment), hw)
         if spec.ram_gb is not None:
             notes.append(f"system RAM bandwidth assumed {ram_bw:g} GB/s for offloaded layers")
         return Device(hw.name, "discrete", backend, spec.gpus, choice.memory_gb, hw.bandwidth_gbps,
@@ -159,4 +205,20 @@ def device_from_spec(spec: HardwareSpec, catalog: Catalog) -> Device | None:
     if ram is None:
         raise InvalidRequest("CPU-only estimates need the system RAM size (ram_gb).")
     notes.append(f"system RAM bandwidth assumed {ram_bw:g} GB/s")
-    return Device(f"CPU with {ram:g} GB RAM", "cpu", "cpu", 1, ram, ram_bw, ram, ram_bw, tuple(notes))
+    compute, cpu_notes = cpu_speed.compute_of_spec(spec.cpu_cores, spec.cpu_gflops)  # detected cores (issue 15)
+    return Device(f"CPU with {ram:g} GB RAM", "cpu", "cpu", 1, ram, ram_bw, ram, ram_bw, tuple(notes) + cpu_notes,
+                  compute=compute)
+
+
+def _with_chip(device: Device, hw: Hardware, spec: HardwareSpec | None = None) -> Device:
+    """Add what bounds a CPU or iGPU besides bandwidth (tools.cpu_speed), with its assumptions.
+
+    Cores given in the request (detected on this machine) replace the record's typical count.
+    """
+    notes = cpu_speed.chip_notes(hw)
+    compute = cpu_speed.compute_of(hw)
+    if spec is not None and (spec.cpu_cores or spec.cpu_gflops):
+        compute, given = cpu_speed.compute_of_spec(spec.cpu_cores, spec.cpu_gflops)
+        notes = tuple(n for n in notes if not n.startswith("CPU:")) + given
+    return replace(device, compute=compute, memory_share=cpu_speed.usable_share(hw),
+                   assumptions=device.assumptions + notes)

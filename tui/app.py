@@ -33,6 +33,8 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("Stop answer", "Stop the answer being written (Esc)", "stop"),
 )
 
+BENCH_COMMAND = "Benchmark this machine"  # palette only (advisor/bench.py); kept out of PALETTE's chat-screen actions
+
 MODEL_CHOICES: tuple[tuple[str, str], ...] = tuple((pack.name, pack.title) for pack in PACKS.values())
 
 
@@ -75,7 +77,25 @@ class AdvisorApp(App[None]):
         chat = self._chat_screen()
         for title, help_text, action in PALETTE:
             yield SystemCommand(title, help_text, getattr(chat, f"action_{action}"))
+        yield SystemCommand(BENCH_COMMAND, "Time the chat model on this machine; estimates for it then use the result",
+                            self.action_bench)
         yield SystemCommand("Help", "List every key (F1)", self.action_help)
+
+    def action_bench(self) -> None:
+        """Palette: `advisor bench` in a worker thread; the stored result calibrates this machine's estimates."""
+        self.notify("Timing prompt processing and generation of the chat model (a few seconds)…", title=BENCH_COMMAND)
+        self.run_worker(self._bench, thread=True, exclusive=True, group="bench")
+
+    def _bench(self) -> None:
+        from advisor.bench import measure_and_store  # noqa: PLC0415 - loads llama.cpp only when asked
+
+        try:
+            result = measure_and_store(self.default_model, self.data_dir)
+        except Exception as exc:  # noqa: BLE001 - shown to the person as a notification, never a traceback
+            self.call_from_thread(self.notify, str(exc), title="Benchmark failed", severity="error")
+            return
+        self.call_from_thread(self.notify, f"{result.summary()}; estimates for this machine now use it.",
+                              title="Benchmark stored")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -14,10 +14,14 @@ from typing import Optional
 import typer
 
 
-def open_chat(model: Optional[str]) -> None:
+def open_chat(model: Optional[str], base_url: Optional[str] = None) -> None:
+    from advisor.commands.common import user_errors  # noqa: PLC0415
+    from advisor.llm.choices import with_base_url  # noqa: PLC0415
     from tui.app import AdvisorApp  # noqa: PLC0415 - Textual loads only when the chat opens
     from tui.backend import real_advisor  # noqa: PLC0415
 
+    with user_errors():
+        model = with_base_url(model, base_url)
     AdvisorApp(real_advisor(), model=model).run()
 
 
@@ -33,7 +37,10 @@ def register(app: typer.Typer) -> None:
     @app.command("chat")
     def chat(
         model: Optional[str] = typer.Option(None, "--model", "-m",
-                                            help="Chat model: a pack name (qwen1.5b, qwen0.5b, gemma270m) or a GGUF path"),
+                                            help="Chat model: a pack name (qwen1.5b, qwen0.5b, gemma270m), a GGUF path, "
+                                                 "or a server: openai:NAME (with --base-url) or ollama:TAG"),
+        base_url: Optional[str] = typer.Option(None, "--base-url",
+                                               help="Base URL of the OpenAI-compatible server for --model openai:NAME"),
     ) -> None:
         """Open the terminal chat: ask questions, watch grounded answers stream in."""
-        open_chat(model)
+        open_chat(model, base_url)

@@ -27,10 +27,10 @@ class ProfileStore:
         """The error message for text that cannot become a profile, else None."""
         from knowledge import load_catalog  # noqa: PLC0415
         from tools.errors import AdvisorError  # noqa: PLC0415
-        from tui.hardware import parse_hardware  # noqa: PLC0415
+        from tui.hardware import profile_from_text  # noqa: PLC0415
 
         try:
-            parse_hardware(text, load_catalog())
+            profile_from_text(text, load_catalog())
         except AdvisorError as exc:
             return exc.message
         return None
@@ -38,9 +38,9 @@ class ProfileStore:
     def save(self, text: str) -> None:
         from advisor.profile import save_profile  # noqa: PLC0415
         from knowledge import load_catalog  # noqa: PLC0415
-        from tui.hardware import parse_hardware  # noqa: PLC0415
+        from tui.hardware import profile_from_text  # noqa: PLC0415
 
-        save_profile(parse_hardware(text, load_catalog()), self.data_dir)
+        save_profile(profile_from_text(text, load_catalog()), self.data_dir)
 
     def reset(self) -> None:
         from advisor.profile import clear_profile  # noqa: PLC0415

@@ -20,7 +20,7 @@ def _result_block(call: ToolCall | None, result: ToolResult) -> list[str]:
     args = format_args(call.args) if call else ""
     if not result.ok:
         return [f"**Tool `{result.name}({args})` failed:** {result.error}", ""]
-    summary = render_result(result.result).summary
+    summary = render_result(result.result, result.name).summary
     body = json.dumps(result.result, indent=2, ensure_ascii=False, default=str)
     return [
         "<details>",

@@ -8,6 +8,7 @@ closed mid-answer.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -18,12 +19,15 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from advisor.agent.graph import build_graph, prompt_prefix
+from advisor.agent.graph import Scope, build_graph, prompt_prefix
+from advisor.agent.scope import default_scope_check
 from advisor.agent.grounding import ungrounded_figures
 from advisor.agent.prompt import final_answer, model_input, split_turns
 from advisor.agent.threads import ThreadInfo, ThreadStore
 from advisor.agent.toolset import AgentTool, build_tools
 from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
+from advisor.llm.stop import StopSignal
+from advisor.bench import load_bench
 from advisor.profile import load_profile
 from advisor.settings import Paths, chat_model_name, paths
 from knowledge import load_catalog
@@ -35,15 +39,19 @@ Progress = Callable[[str, float], None]
 
 class Advisor:
     def __init__(self, chat_model: BaseChatModel, tools: list[AgentTool], catalog: Catalog, where: Paths,
-                 model_name: str, interrupt: threading.Event | None = None) -> None:
+                 model_name: str, interrupt: threading.Event | None = None, scope: Scope | None = None) -> None:
         self.model_name = model_name
         self.tools = tools
         self._interrupt = interrupt or threading.Event()
         self._store = ThreadStore(where.threads_db)
         self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
-        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), catalog)
+        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), scope=scope)
         self._busy = threading.Lock()
         self._chat_model = chat_model
+
+    def stop(self) -> None:
+        """Ask the answer being written to end now (Esc in the chat): safe from any thread."""
+        self._interrupt.set()
 
     def warm_up(self) -> None:
         """Put the prompt prefix in the model's cache before the first question (llama.cpp only)."""
@@ -97,6 +105,12 @@ class Advisor:
         except AdvisorError as exc:
             yield Failure(exc.message)
             return
+        except Exception as exc:  # noqa: BLE001 - a turn never dies with a traceback; the question is already saved
+            if os.environ.get("ADVISOR_DEBUG"):
+                raise
+            yield Failure(f"Something went wrong while answering ({type(exc).__name__}: {exc}). "
+                          "Your question is kept in this chat; ask again, or start a new chat.")
+            return
         state = self._graph.get_state(config).values
         turn = split_turns(state.get("messages", []))[-1]
         usage = [m.usage_metadata for m in replies if m.usage_metadata]
@@ -142,17 +156,17 @@ def _events_of(message: BaseMessage, *, live: bool) -> Iterator[Event]:
     if isinstance(message, HumanMessage) and not live:
         yield UserMessage(str(message.content))
     elif isinstance(message, AIMessage):
-        dropped = message.additional_kwargs.get("dropped_args", [])
         for call in message.tool_calls:
-            mine = tuple(d.split(".", 1)[1] for d in dropped if d.startswith(f"{call['name']}."))
-            yield ToolCall(call["id"] or "", call["name"], dict(call["args"]), dropped=mine)
+            yield ToolCall(call["id"] or "", call["name"], dict(call["args"]))
         for bad in message.invalid_tool_calls:
             yield ToolCall(bad["id"] or "", bad["name"] or "", {"raw": bad["args"]})
     elif isinstance(message, ToolMessage):
         ok = message.status != "error"
-        data = message.artifact.get("data") if ok and isinstance(message.artifact, dict) else None
-        yield ToolResult(message.tool_call_id, message.name or "", ok, data, None if ok else str(message.content),
-                         text=str(message.content))
+        artifact = message.artifact if isinstance(message.artifact, dict) else {}
+        kind = artifact.get("error")
+        yield ToolResult(message.tool_call_id, message.name or "", ok, artifact.get("data") if ok else None,
+                         None if ok else str(message.content), text=str(message.content),
+                         error_kind=kind if kind in ("call", "input") else None)
 
 
 def _answer(turn: list[BaseMessage], timings: Timings | None) -> Answer:
@@ -167,23 +181,28 @@ def _answer(turn: list[BaseMessage], timings: Timings | None) -> Answer:
 
 
 def open_advisor(model: str | None = None, *, chat_model: BaseChatModel | None = None, data_dir: Path | None = None,
-                 progress: Progress | None = None) -> Advisor:
+                 progress: Progress | None = None, scope: Scope | None = None) -> Advisor:
     """An Advisor over the local model pack `model` (default: settings), or over an injected chat model.
+
+    A loaded model gets the embedding scope check (advisor/agent/scope.py) unless `scope` is given;
+    an injected one (tests, the eval oracle) only gets one when passed.
 
     Raises AdvisorError (e.g. ModelUnavailable naming the install command) when the model cannot be loaded.
     """
     where = paths() if data_dir is None else Paths(paths().cache_dir, data_dir)
-    interrupt = threading.Event()
+    interrupt = StopSignal()  # llama.cpp watches it too, so a stop ends even a prompt evaluation at once
     if chat_model is None:
         from advisor.llm.chat_model import load_chat_model  # noqa: PLC0415 - llama.cpp only when a real model is used
 
+        scope = scope or default_scope_check(load_catalog())  # loads in the background while the model loads
         chat_model = load_chat_model(model or chat_model_name(), progress=progress, interrupt=interrupt)
         name = chat_model.model_name
     else:
         name = str(getattr(chat_model, "model_name", type(chat_model).__name__))
     catalog = load_catalog()
-    tools = build_tools(catalog, profile=lambda: load_profile(data_dir), index_dir=where.index_dir)
-    advisor = Advisor(chat_model, tools, catalog, where, name, interrupt)
+    tools = build_tools(catalog, profile=lambda: load_profile(data_dir), index_dir=where.index_dir,
+                        bench=lambda: load_bench(data_dir))
+    advisor = Advisor(chat_model, tools, catalog, where, name, interrupt, scope=scope)
     if progress:
         progress("Reading the instructions into the model", 0.0)
     advisor.warm_up()

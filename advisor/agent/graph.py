@@ -1,54 +1,63 @@
 """The agent loop as a LangGraph StateGraph: agent -> tools -> agent ... -> finish.
 
-The model writes the calls' arguments and the answer; when it must call and when it must
-answer is decided here, because a 1.5B model decides that badly (it calls for "hi!", answers
-a second question from memory, repeats a call, stops after the first of two):
+The backing model decides: whether a question needs a tool, which tools, with which arguments,
+and when it has enough to answer. Nothing here reads the question to guess its intent, because
+a rule that matches the sentences it was written for fails on the next rewording. What the code
+does is validate and bound what the model decides:
 
-- `agent`, first step: the router (advisor/agent/routing.py) says whether the question needs
-  a tool. If so the model must call one, under a grammar; if not it answers without tools.
-  A first question about "it" with no model named gets the agent's own question back.
-- `agent`, later steps: a call that failed because the model got it wrong is retried; a part
-  of the question still uncovered (advisor/agent/agenda.py) gets one more call, with a hint
-  naming it; otherwise, or on the last step, the model answers.
-- Each call's optional values are checked against what the user wrote, and made-up ones are
-  dropped before it runs (advisor/agent/arguments.py).
-- `tools` runs the calls. Problems never raise: they come back to the model as text, marked
-  as the model's mistake (fix and retry) or as the user's (explain it to them).
-- `finish` makes sure the turn ends with an answer: if the model wrote nothing usable, the
-  tool results themselves, as tables, become the answer.
+- `agent` offers the tools and lets the model either call or answer (the chat model decodes a
+  call under a grammar built from the tool schemas, so a call is always well-formed JSON of a
+  known tool). Before the first step a llama.cpp model is asked whether the message is about
+  LLMs at all ("llm" or "other", read from its logits: prompt.TOPIC_RULE); "other" means it
+  answers without tools. On the last step the tools are withheld and the model must answer. A message
+  far from everything the advisor covers (advisor/agent/scope.py: embedding similarity, the same
+  for every backing model) is answered without tools.
+- A call identical to one already made in this turn is not run again (small models loop); if
+  nothing new is left, the model is asked for its answer.
+- `tools` validates each call and runs it: a number in a copied argument (hardware, quant,
+  context) that nobody said goes back to the model as its mistake, then the tool's pydantic
+  schema and the tool itself judge the values. Problems never raise:
+  they go back to the model as text, marked as its own mistake (fix the call) or as the user's
+  (explain what is wrong with the request).
+- `finish` makes sure the turn ends with an answer the person can read: leaked call syntax is
+  cut off, a sentence crediting the articles goes when no result of the turn came from them, and if the model wrote nothing usable the tool results themselves, as tables, become
+  the answer (marked as a fallback, which the evals count as the model's failure).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Protocol, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.runnables import Runnable
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import ValidationError
 
-from advisor.agent.agenda import Call, Planner
-from advisor.agent.arguments import ArgumentCheck
-from advisor.agent.prompt import final_answer, model_input, split_turns, system_prompt
+from advisor.agent.grounding import uncopied_arguments, without_unsupported_attribution
+from advisor.agent.prompt import (TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, final_answer, model_input, split_turns,
+                                   system_prompt)
 from advisor.agent.render import fallback_table
-from advisor.agent.routing import Router
 from advisor.agent.toolset import AgentTool
-from knowledge.schema import Catalog
+from advisor.errors import PromptTooLong
+from advisor.llm.probe import Probe
 from tools.errors import AdvisorError, UnknownName
 from tools.resolve import normalize
 
-MAX_STEPS = 4  # model calls per turn: up to three tool rounds, then it must answer
-CALL_MARKERS = ("<tool_call>", "{\"name\"", "```")
-# "How fast is it?" as a first question: the one precise question back, asked by the agent itself
-# (the router knows exactly what is missing; the small model, asked to say it, wrote "Error: ...").
-ASK_WHICH_MODEL = ("Which model do you mean? Name it (for example \"Qwen3 8B\" or \"Gemma 4 31B\"), and your GPU "
-                   "if it is not this machine, and I will look it up.")
+MAX_STEPS = 4  # model calls per turn: up to three rounds of tool calls, then it must answer
+# Where an answer turns into call syntax or prompt text; everything from here on is cut.
+LEAK = re.compile(r"<tool_call>|</tool_call>|<tool_response>|```json|\{\s*\"name\"\s*:|To call a tool|"
+                  r"<\|im_(?:start|end)\|>|<(?:start|end)_of_turn>|<\|endoftext\|>", re.IGNORECASE)
 # Pydantic error types that mean the call itself was malformed, not that the user asked for the impossible.
 MALFORMED = ("missing", "extra_forbidden", "string_type", "int_type", "float_type", "int_parsing", "float_parsing",
              "literal_error", "enum", "model_type", "dict_type", "bool_type", "bool_parsing")
+NO_ANSWER = "I could not produce an answer to that. Try asking about a model, a GPU or a license."
 
 
 class AgentState(TypedDict):
@@ -56,11 +65,34 @@ class AgentState(TypedDict):
     steps: int  # model calls so far in this turn; the caller resets it to 0 with each question
 
 
+@dataclass(frozen=True)
+class Deciders:
+    """The chat model bound two ways. Both keep the tools in the prompt, so the cached prefix is
+    the same for every call: `may_call` lets the model call or answer, `must_answer` withholds calls."""
+
+    may_call: Runnable
+    must_answer: Runnable
+    first: Runnable  # may_call, with the topic question put to the model first (prompt.TOPIC_RULE)
+    instructions: str
+
+    @classmethod
+    def of(cls, chat_model: BaseChatModel, tools: list[AgentTool]) -> Deciders:
+        instructions, schemas = prompt_prefix(tools)
+        if not tools:
+            return cls(chat_model, chat_model, chat_model, instructions)
+        may_call = chat_model.bind_tools(schemas, tool_choice="auto")
+        first = may_call
+        if getattr(chat_model, "answers_probes", False):  # other backends decide with their native tool calling
+            yes, no = TOPIC_WORDS
+            first = chat_model.bind_tools(schemas, tool_choice="auto", probe=Probe(TOPIC_QUESTION, yes, no, TOPIC_MARGIN))
+        return cls(may_call, chat_model.bind_tools(schemas, tool_choice="none"), first, instructions)
+
+
 def validation_text(exc: ValidationError) -> str:
     """One short clause per problem, naming the argument, so a small model can fix its call."""
     parts = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"] if p not in ("hardware",))
+        where = ".".join(str(p) for p in err["loc"])
         text = err["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {text}" if where else text)
     return "; ".join(parts)
@@ -73,32 +105,53 @@ def _failure(call_id: str, name: str, error: str, *, users: bool) -> ToolMessage
                        artifact={"error": "input" if users else "call"})
 
 
-def run_call(call: ToolCall, tools: dict[str, AgentTool], user_text: str) -> ToolMessage:
-    """Validate and run one call; any problem becomes an error message for the model."""
+def run_call(call: ToolCall, tools: dict[str, AgentTool], user_text: str, said: str | None = None) -> ToolMessage:
+    """Validate and run one call; any problem becomes an error message for the model.
+
+    An unknown name is the user's when they typed it, the model's when it garbled a name the user
+    spelled right. Any other exception of a tool is reported as a failure of that tool: the turn
+    goes on and the person hears about it.
+    """
     name, call_id = call["name"], call["id"] or ""
     tool = tools.get(name)
     if tool is None:
         return _failure(call_id, name, f"There is no tool named '{name}'. Available: {', '.join(tools)}.", users=False)
+    made_up = uncopied_arguments(call["args"], user_text if said is None else said)
+    if made_up:
+        values = ", ".join(f"{arg} '{call['args'][arg]}'" for arg in made_up)
+        return _failure(call_id, name, f"{values}: not in the user's messages. Copy the user's own words, or leave "
+                                       f"{' and '.join(made_up)} out when the user gave none.", users=False)
     try:
         output = tool.run(tool.args.model_validate(call["args"]))
     except ValidationError as exc:
         malformed = any(err["type"] in MALFORMED for err in exc.errors())
         return _failure(call_id, name, f"Invalid arguments for {name}: {validation_text(exc)}.", users=not malformed)
     except UnknownName as exc:
-        typed = normalize(exc.name) in normalize(user_text)  # the user's unknown name, or the model's garbled one
+        typed = normalize(exc.name) in normalize(user_text)
         return _failure(call_id, name, exc.message, users=typed)
     except AdvisorError as exc:
-        return _failure(call_id, name, exc.message, users=True)
+        return _failure(call_id, name, exc.message, users=not _invented(exc.message, call["args"], user_text))
+    except Exception as exc:  # noqa: BLE001 - a bug in one tool must not end the turn
+        return ToolMessage(content=f"Error: the {name} tool failed ({type(exc).__name__}: {exc}). Tell the user it failed.",
+                           tool_call_id=call_id, name=name, status="error", artifact={"error": "tool"})
     return ToolMessage(content=output.text, tool_call_id=call_id, name=name,
                        artifact={"data": output.data, "sources": output.sources})
 
 
-def usable(answer: AIMessage | None) -> bool:
-    """An answer worth showing: some text, and not a tool call the model wrote as prose."""
+def _invented(message: str, args: dict[str, Any], user_text: str) -> bool:
+    """The error quotes an argument value the user never wrote: the model made it up, so it may retry."""
+    quoted = {normalize(q) for q in re.findall(r"'([^']+)'", message)}
+    return any(isinstance(v, str) and normalize(v) in quoted and normalize(v) not in normalize(user_text)
+               for v in args.values())
+
+
+def readable(answer: AIMessage | None) -> str:
+    """The part of an answer worth showing: text before any leaked call syntax or prompt text."""
     if answer is None or not isinstance(answer.content, str):
-        return False
-    text = answer.content.strip()
-    return bool(text) and not text.startswith(CALL_MARKERS)
+        return ""
+    text = answer.content
+    leak = LEAK.search(text)
+    return (text[:leak.start()] if leak else text).strip()
 
 
 def prompt_prefix(tools: list[AgentTool]) -> tuple[str, list[dict[str, Any]]]:
@@ -106,88 +159,72 @@ def prompt_prefix(tools: list[AgentTool]) -> tuple[str, list[dict[str, Any]]]:
     return system_prompt([tool.name for tool in tools]), [tool.openai_schema() for tool in tools]
 
 
-def calls_of(turn: list[BaseMessage]) -> list[Call]:
-    """The turn's calls that count as done: run, or refused because of what the user asked."""
+def _call_key(name: str, args: Any) -> str:
+    return f"{name}:{json.dumps(args, sort_keys=True, default=str)}"
+
+
+def _earlier_calls(turn: list[BaseMessage]) -> set[str]:
+    """Calls of this turn that ran (or were refused for what the user asked): no point making them again."""
     outcome = {m.tool_call_id: m for m in turn if isinstance(m, ToolMessage)}
-    done = []
+    done = set()
     for message in turn:
         for call in message.tool_calls if isinstance(message, AIMessage) else []:
             result = outcome.get(call["id"] or "")
             kind = result.artifact.get("error") if result is not None and isinstance(result.artifact, dict) else None
             if result is not None and kind != "call":
-                done.append(Call(call["name"], dict(call["args"]), failed_on_input=kind == "input"))
+                done.add(_call_key(call["name"], call["args"]))
     return done
 
 
-def _retry_needed(turn: list[BaseMessage]) -> bool:
-    """The last round of calls holds a mistake of the model's (bad JSON, unknown tool, wrong types)."""
-    last_round = []
-    for message in reversed(turn):
-        if not isinstance(message, ToolMessage):
-            break
-        last_round.append(message)
-    return any(isinstance(m.artifact, dict) and m.artifact.get("error") == "call" for m in last_round)
-
-
-def _with_note(messages: list[BaseMessage], note: str) -> list[BaseMessage]:
-    """A note rides on the last message the model reads (a tool result, or the question); it is
-    not stored in the thread."""
-    last = messages[-1]
-    return [*messages[:-1], last.model_copy(update={"content": f"{last.content}\n{note}"})]
-
-
-def _grounded(reply: AIMessage, check: ArgumentCheck, user_text: str) -> AIMessage:
-    if not reply.tool_calls:
+def _without_repeats(reply: AIMessage, turn: list[BaseMessage]) -> AIMessage:
+    done = _earlier_calls(turn)
+    fresh = [c for c in reply.tool_calls if _call_key(c["name"], c["args"]) not in done]
+    if len(fresh) == len(reply.tool_calls):
         return reply
-    calls, dropped = [], []
-    for call in reply.tool_calls:
-        args, gone = check.ground(dict(call["args"]), user_text)
-        calls.append({**call, "args": args})
-        dropped += [f"{call['name']}.{item}" for item in gone]
-    return reply.model_copy(update={"tool_calls": calls, "additional_kwargs": {**reply.additional_kwargs, "dropped_args": dropped}})
+    return reply.model_copy(update={"tool_calls": fresh})
+
+
+def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bool, scope: Scope | None) -> AIMessage:
+    steps = state.get("steps", 0) + 1
+    turn = split_turns(state["messages"])[-1]
+    llm = deciders.may_call if has_tools and steps < max_steps else deciders.must_answer
+    first_message = len(split_turns(state["messages"])) == 1
+    if steps == 1 and first_message and scope is not None and not scope.in_scope(str(turn[0].content)):
+        llm = deciders.must_answer
+    elif steps == 1 and llm is deciders.may_call:
+        llm = deciders.first
+    reply = _invoke(llm, state["messages"], deciders.instructions)
+    if llm is deciders.must_answer and (reply.tool_calls or reply.invalid_tool_calls):
+        reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run
+    if reply.tool_calls and not reply.invalid_tool_calls:
+        reply = _without_repeats(reply, turn)
+        if not reply.tool_calls:  # it only repeated itself: what it has is what there is
+            reply = _invoke(deciders.must_answer, state["messages"], deciders.instructions)
+            reply = AIMessage(content=reply.content, id=reply.id)
+    return reply
+
+
+def _invoke(llm: Runnable, messages: list[AnyMessage], instructions: str) -> AIMessage:
+    """One model call; if the conversation no longer fits the context window, earlier turns are left out."""
+    try:
+        reply = llm.invoke(model_input(messages, instructions))
+    except PromptTooLong:
+        reply = llm.invoke(model_input(messages, instructions, past_turns=0))
+    assert isinstance(reply, AIMessage)
+    return reply
+
+
+class Scope(Protocol):
+    def in_scope(self, text: str) -> bool: ...
 
 
 def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer: BaseCheckpointSaver | None,
-                catalog: Catalog, *, max_steps: int = MAX_STEPS) -> CompiledStateGraph:
-    router, planner, check = Router.from_catalog(catalog), Planner.from_catalog(catalog), ArgumentCheck.from_catalog(catalog)
+                *, max_steps: int = MAX_STEPS, scope: Scope | None = None) -> CompiledStateGraph:
     by_name = {tool.name: tool for tool in tools}
-    instructions, schemas = prompt_prefix(tools)
-    # Both variants keep the tools in the prompt, so the cached prefix is the same for all calls.
-    must_call = chat_model.bind_tools(schemas, tool_choice="any") if tools else chat_model
-    no_call = chat_model.bind_tools(schemas, tool_choice="none") if tools else chat_model
-
-    def user_text(turns: list[list[BaseMessage]]) -> str:
-        return "\n".join(str(t[0].content) for t in turns if t and isinstance(t[0], HumanMessage))
+    deciders = Deciders.of(chat_model, tools)
 
     def agent(state: AgentState) -> dict[str, Any]:
-        steps = state.get("steps", 0) + 1
-        turns = split_turns(state["messages"])
-        turn, question = turns[-1], str(turns[-1][0].content)
-        messages = model_input(state["messages"], instructions)
-        llm = no_call
-        if not tools:
-            llm = chat_model
-        elif steps == 1:
-            follow_up = len(turns) > 1
-            if router.route(question, has_history=follow_up) == "call":
-                earlier = tuple(dict.fromkeys(c.name for c in calls_of(turns[-2]))) if follow_up else ()
-                allowed = router.first_tools(question, has_history=follow_up, available=list(by_name), earlier_tools=earlier)
-                llm = must_call.bind(allowed_tools=allowed)
-            elif router.points_at_nothing(question, has_history=follow_up):
-                return {"messages": [AIMessage(content=ASK_WHICH_MODEL)], "steps": steps}
-        elif steps < max_steps:
-            earlier = calls_of(turns[-2]) if len(turns) > 1 else []
-            hint = planner.next_step(planner.agenda(question, earlier), calls_of(turn))
-            if _retry_needed(turn):
-                llm = must_call
-            elif hint:
-                llm, messages = must_call, _with_note(messages, f"Next: {hint}.")
-        reply = llm.invoke(messages)
-        if llm is no_call and isinstance(reply, AIMessage) and (reply.tool_calls or reply.invalid_tool_calls):
-            reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run
-        if isinstance(reply, AIMessage):
-            reply = _grounded(reply, check, user_text(turns))
-        return {"messages": [reply], "steps": steps}
+        return {"messages": [_decide(deciders, state, max_steps, bool(tools), scope)], "steps": state.get("steps", 0) + 1}
 
     def route(state: AgentState) -> Literal["tools", "finish"]:
         last = state["messages"][-1]
@@ -197,8 +234,10 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
     def act(state: AgentState) -> dict[str, Any]:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
-        said = user_text(split_turns(state["messages"]))
-        results = [run_call(call, by_name, said) for call in last.tool_calls]
+        asked = "\n".join(str(t[0].content) for t in split_turns(state["messages"]) if t and isinstance(t[0], HumanMessage))
+        results_so_far = [str(m.content) for m in state["messages"] if isinstance(m, ToolMessage) and m.status != "error"]
+        seen = "\n".join([asked, *results_so_far])  # not the errors: they quote the rejected values back
+        results = [run_call(call, by_name, asked, seen) for call in last.tool_calls]
         for bad in last.invalid_tool_calls:
             reason = f" ({bad['error']})" if bad.get("error") else ""
             results.append(_failure(bad["id"] or "", bad["name"] or "",
@@ -208,12 +247,19 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
     def finish(state: AgentState) -> dict[str, Any]:
         turn = split_turns(state["messages"])[-1]
         answer = final_answer(turn)
-        if usable(answer):
-            return {}
+        cited = any(m.artifact.get("sources") for m in turn if isinstance(m, ToolMessage) and isinstance(m.artifact, dict))
+        text, _ = without_unsupported_attribution(readable(answer), cited)
+        if text and answer is not None:
+            return {} if text == str(answer.content).strip() else {"messages": [answer.model_copy(update={"content": text})]}
         found = [(m.name or "", m.artifact["data"]) for m in turn
                  if isinstance(m, ToolMessage) and m.status != "error" and isinstance(m.artifact, dict)]
-        text = fallback_table(found) or "I could not produce an answer to that. Try asking about a model, a GPU or a license."
-        return {"messages": [AIMessage(content=text, additional_kwargs={"fallback": True})]}
+        errors = [str(m.content).removeprefix("Error: ").split(" Tell the user")[0] for m in turn
+                  if isinstance(m, ToolMessage) and isinstance(m.artifact, dict) and m.artifact.get("error") in ("input", "tool")]
+        text = fallback_table(found) or " ".join(errors) or NO_ANSWER
+        reply = AIMessage(content=text, additional_kwargs={"fallback": True})
+        if answer is not None and answer.id:
+            reply.id = answer.id  # replaces the unusable answer in the thread
+        return {"messages": [reply]}
 
     graph = StateGraph(AgentState)
     graph.add_node("agent", agent)

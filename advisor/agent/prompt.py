@@ -16,24 +16,52 @@ import json
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-RULES = """You are an advisor for running open-weight LLMs on local hardware.
-Rules:
-- For any question about models, hardware fit, memory, speed or licenses, call a tool first. Never answer such a question from memory.
-- Put only what the user said into the arguments, names copied as written; the tools resolve them. A memory size such as "16 GB card" is vram_gb. Leave out hardware the user did not name: the tools then use the user's own machine.
-- A follow-up like "and with 24 GB?" or "what about its license?" refers to the previous question and answer: call the tool again with the changed value.
-- After the tool result, answer in at most 3 short sentences: name the models with quant, memory in GB and speed in tok/s, copying the figures from the tool result. Never state a figure the tool result does not contain.
-- If a tool result starts with "Error", tell the user what the error says.
-- If the question is not about open-weight models, hardware, licenses or the articles, say briefly that you only cover those topics.
-- If the user asks about "it" or "that model" and no model was named yet, ask which model they mean."""
+RULES = """You advise people on running open-weight LLMs on their own computers: which models fit, at which quantization, how fast they run, under which license, and what the source articles say.
+When to call a tool:
+- The message asks about LLMs, running them on hardware, memory, speed, quantization, licenses or the articles: call a tool first, never answer from memory. Several questions in one message: one call for each.
+- Anything else (a greeting, games, other software, shopping, general knowledge, writing code): no tool; reply in one or two sentences.
+Arguments:
+- Copy the user's own words into hardware, quant and context. Leave out every argument the user did not give: no hardware named means leave hardware out.
+- A follow-up ("and on a 3090?", "what about its license?") repeats the previous call with the new value.
+- When a tool refuses the request, explain why to the user in plain words, with its suggestions.
+The answer, after the results:
+- Start with the direct answer: whether it fits and how fast, or which model is best, or whether the license allows it.
+- Then the 2-3 best options from the results, each with quant, memory and speed, and what separates them.
+- Cover every result of this turn. Copy figures exactly as the results give them; no other figures.
+- Mention the articles only for what a search_articles result of this turn says, by its title and date.
+- Plain sentences, at most 5. No JSON, no tool syntax."""
 
 # Example calls per tool: small models copy the pattern far more reliably than they follow prose.
 EXAMPLES: dict[str, list[tuple[str, dict[str, object]]]] = {
-    "recommend": [("best model for coding on a 12 GB card?", {"task": "coding", "vram_gb": 12})],
-    "estimate": [("can I run Mistral Nemo on my RTX 3070?", {"model": "Mistral Nemo", "gpu": "RTX 3070"}),
+    "recommend": [("good coding model for a 12gb card?", {"task": "coding", "hardware": "12gb card"})],
+    "estimate": [("can my rtx 3070 run mistral nemo at q8", {"model": "mistral nemo", "hardware": "rtx 3070", "quant": "q8"}),
                  ("will Phi-4 fit on my machine?", {"model": "Phi-4"})],
     "license": [("can I use Mistral Small commercially?", {"name": "Mistral Small"})],
+    "plan": [("what gpu do i need for llama 3.3 70b?", {"model": "llama 3.3 70b"})],
     "search_articles": [("what do the articles say about MoE speed?", {"query": "MoE speed"})],
 }
+REPLIES = [  # messages that need no tool, and the kind of reply they get
+    ("hello!", "Hi! Ask me which open-weight model suits your GPU or laptop, how fast it runs, or its license."),
+    ("how much VRAM does Cyberpunk need?", "I only cover running open-weight LLMs, not games."),
+]
+
+
+# The topic check: before its first step the model is asked whether the message is about LLMs at
+# all, and answers by the logits of "llm" against "other" (advisor/llm/chat_model.Probe). Asked
+# directly, a 1.5B model separates "how many GB is a Blu-ray?" from "can my 3060 run Qwen3 8B?"
+# far better than when it picks its first token between a tool call and prose, where any domain
+# word pulls it into a call. The margin was set on the dev split (evals/generalization/dev.yaml):
+# questions needing a tool score +2 to +4 there, off-topic ones with domain words -0.1 to +2.
+TOPIC_RULE = """Topic check: a message is "llm" when it is about large language models: choosing one, running one on a computer or GPU, its memory, speed, quantization or license, or the articles about them. Anything else is "other", even when it mentions GB, RAM, GPUs or licenses.
+"can my 3060 run llama 3 8b" -> llm
+"how much RAM does Photoshop need" -> other
+"best local model for coding" -> llm
+"is my GPU good for Fortnite" -> other
+"mistral small license?" -> llm
+"what is a driver's license" -> other"""
+TOPIC_QUESTION = 'Topic of my last message, "llm" or "other"?'
+TOPIC_WORDS = (("llm", " llm", '"llm', "LLM"), ("other", " other", '"other', "Other"))
+TOPIC_MARGIN = 1.5
 
 
 def system_prompt(tool_names: list[str]) -> str:
@@ -42,8 +70,8 @@ def system_prompt(tool_names: list[str]) -> str:
     for name in tool_names:
         for question, args in EXAMPLES.get(name, []):
             lines.append(f'"{question}" -> {json.dumps({"name": name, "arguments": args})}')
-    lines.append('"what is the weather in Paris?" -> no call; reply: I only cover open-weight models, hardware and licenses.')
-    return "\n".join(lines)
+    lines += [f'"{question}" -> no call; reply: {reply}' for question, reply in REPLIES]
+    return "\n".join([*lines, "", TOPIC_RULE])
 
 
 SYSTEM_PROMPT = system_prompt(list(EXAMPLES))
@@ -88,8 +116,9 @@ def compact_turn(turn: list[BaseMessage]) -> list[BaseMessage]:
     return [*kept, AIMessage(content=answer.content)]
 
 
-def model_input(messages: list[BaseMessage], system_prompt: str = SYSTEM_PROMPT) -> list[BaseMessage]:
+def model_input(messages: list[BaseMessage], system_prompt: str = SYSTEM_PROMPT,
+                past_turns: int = PAST_TURNS) -> list[BaseMessage]:
     """System prompt, the last few turns compacted (see compact_turn), then the current turn in full."""
     *past, current = split_turns(messages) or [[]]
-    earlier = [m for turn in past[-PAST_TURNS:] for m in compact_turn(turn)]
+    earlier = [m for turn in past[-past_turns:] for m in compact_turn(turn)] if past_turns > 0 else []
     return [SystemMessage(content=system_prompt), *earlier, *current]

@@ -1,9 +1,10 @@
 """The tools the model may call, with flat argument schemas a small model can fill in.
 
 tools/ takes nested requests (EstimateRequest with a HardwareSpec inside); a 1.5B model does
-far better with a few flat, well-described arguments, so each tool here has its own flat
-schema and maps it onto the tools/ request. Names of models and GPUs are passed through as
-written: tools/resolve.py matches them fuzzily and answers a miss with the closest names.
+far better with a few flat text arguments it fills by copying the user's words, so each tool
+here has its own flat schema and maps it onto the tools/ request. Names, hardware, quants and
+context lengths are passed through as written: tools/phrasing.py and tools/resolve.py read
+them and answer a miss with a specific error and the closest names.
 
 Every tool returns a ToolOutput: `text` is the compact summary the model reads (every token
 costs prompt time on a CPU), `data` the full structured result for --json and the TUI.
@@ -19,11 +20,15 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.agent import render
+from advisor.bench import BenchResult, calibrate
+from advisor.present import to_payload  # results tagged with their kind, for the TUI and checkpoints
 from advisor.profile import HardwareProfile, describe
 from knowledge.schema import Catalog
 from tools.errors import UnknownName
 from tools.estimate import estimate
 from tools.licenses import license_terms
+from tools.phrasing import parse_context, parse_hardware, parse_quant, parse_speed
+from tools.plan import PlanRequest, plan
 from tools.recommend import recommend
 from tools.requests import EstimateRequest, HardwareSpec, RecommendRequest, TaskName
 
@@ -32,32 +37,46 @@ class ToolArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# The hardware, quant and context arguments are the user's own words, copied: a small model copies far
+# more reliably than it converts ("a 3070" into a name, "12 gigs" into vram_gb=12). tools/phrasing.py
+# reads them, with the same rules for every backing model, and answers nonsense with a specific error.
+HARDWARE = Field(None, description="the user's machine, copied word for word from the message, e.g. 'my 3090', "
+                                   "'12 gigs of vram', '2x4090 + 64gb ram'; leave out when the user names no hardware")
+CONTEXT = Field(None, description="context length as the user wrote it; leave out if the user gave none")
+
+
 class RecommendArgs(ToolArgs):
-    """Rank open-weight models that fit a machine, for a task. Use for 'which/best model' questions."""
+    """Which models to run: ranks open-weight models that fit a machine, for a task. Use when the user names no model."""
 
     task: TaskName = Field("general", description="what the model is for")
-    gpu: str | None = Field(None, description="GPU or system name as the user wrote it, e.g. 'RTX 4090', 'M4 Max'")
-    vram_gb: float | None = Field(None, description="GPU memory in GB when the user gives a size, not a name")
-    ram_gb: float | None = Field(None, description="system RAM in GB, for CPU-only machines")
+    hardware: str | None = HARDWARE
     license: Literal["any", "commercial"] = Field("any", description="'commercial' if commercial use is required")
-    min_context: int | None = Field(None, description="context length in tokens the user needs")
+    context: str | int | None = CONTEXT
 
 
 class EstimateArgs(ToolArgs):
-    """Memory, fit and speed of one named model on one machine. Use for 'can I run X' / 'how fast' questions."""
+    """Fit, memory and speed of one model the user names, on one machine. Use for 'can I run X', 'how fast is X', 'X on my GPU?'."""
 
     model: str = Field(description="model name as the user wrote it")
-    gpu: str | None = Field(None, description="GPU or system name, e.g. 'RTX 4090'")
-    vram_gb: float | None = Field(None, description="GPU memory in GB when no GPU name is given")
-    ram_gb: float | None = Field(None, description="system RAM in GB, for CPU-only machines")
-    quant: str = Field("Q4_K_M", description="GGUF quantization, e.g. Q4_K_M, Q8_0")
-    context: int = Field(8192, description="context length in tokens")
+    hardware: str | None = HARDWARE
+    quant: str | None = Field(None, description="quantization as the user wrote it; leave out if the user gave none")
+    context: str | int | None = CONTEXT
 
 
 class LicenseArgs(ToolArgs):
-    """License terms of a model or a license: commercial use, restrictions, source disagreements."""
+    """License terms of a model or a license: commercial use, restrictions. Use only when the user asks about licensing or use."""
 
     name: str = Field(description="model or license name")
+
+
+class PlanArgs(ToolArgs):
+    """What it takes to run one named model: memory for each way of running it and the smallest devices that can. Use for 'what do I need to run X' / 'what GPU for X'."""
+
+    model: str = Field(description="model name as the user wrote it")
+    quant: str | None = Field(None, description="quantization as the user wrote it; leave out if the user gave none")
+    context: str | int | None = CONTEXT
+    speed: str | float | None = Field(None, description="speed the user wants as written, e.g. '30 tok/s'; "
+                                                        "leave out if not given")
 
 
 class SearchArgs(ToolArgs):
@@ -94,50 +113,61 @@ class AgentTool:
         return {"type": "function", "function": {"name": self.name, "description": self.description, "parameters": schema}}
 
 
-def hardware_for(gpu: str | None, vram_gb: float | None, ram_gb: float | None,
-                 profile: Callable[[], HardwareProfile]) -> tuple[HardwareSpec, str]:
+def hardware_for(text: str | None, catalog: Catalog, profile: Callable[[], HardwareProfile]) -> tuple[HardwareSpec, str]:
     """The request's hardware and a line saying where it came from.
 
-    A GPU name with a size ("M4 Max", 64) becomes "M4 Max 64GB", which the resolver checks
-    against the sizes that device ships with; no hardware at all means the user's profile.
+    No hardware named means the user's own machine (saved profile, else detected). A GPU named
+    without RAM keeps the profile's RAM, said so in the line, so that a model too big for the card
+    is offloaded to RAM rather than called "does not fit".
     """
-    if not (gpu or vram_gb or ram_gb):
+    spec = parse_hardware(text, catalog)
+    if spec.is_empty:
         chosen = profile()
         origin = "saved hardware profile" if chosen.origin == "saved" else "detected hardware of this computer"
         return chosen.spec, f"Hardware: {chosen.description} (no hardware named; using the {origin})."
-    if gpu and vram_gb:
-        spec = HardwareSpec(gpu=f"{gpu} {vram_gb:g}GB", ram_gb=ram_gb)
-    elif gpu or vram_gb:
-        spec = HardwareSpec(gpu=gpu, vram_gb=vram_gb, ram_gb=ram_gb)
-    else:
-        spec = HardwareSpec(cpu_only=True, ram_gb=ram_gb)
+    if not spec.cpu_only and spec.ram_gb is None:
+        own = profile()
+        if own.spec.ram_gb:
+            spec = spec.model_copy(update={"ram_gb": own.spec.ram_gb})
+            where = "your saved profile" if own.origin == "saved" else "this computer"
+            return spec, f"Hardware: {describe(spec)} (RAM not named; assumed {own.spec.ram_gb:g} GB, the RAM of {where})."
     return spec, f"Hardware: {describe(spec)}."
 
 
-def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_dir: Path | None) -> list[AgentTool]:
+def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_dir: Path | None,
+                bench: Callable[[], BenchResult | None] = lambda: None) -> list[AgentTool]:
     """The tool set; `search_articles` only when tools/article_search.py is installed."""
 
     def run_recommend(args: RecommendArgs) -> ToolOutput:
-        hardware, origin = hardware_for(args.gpu, args.vram_gb, args.ram_gb, profile)
+        hardware, origin = hardware_for(args.hardware, catalog, profile)
         req = RecommendRequest(hardware=hardware, task=args.task, license=args.license,
-                               min_context=args.min_context or 8192, limit=5)
+                               min_context=parse_context(args.context) or 8192, limit=5)
         picks = recommend(req, catalog)
-        return ToolOutput(render.picks_text(picks, origin, req), [p.model_dump(mode="json") for p in picks],
+        return ToolOutput(render.picks_text(picks, origin, req), to_payload(picks),
                           sorted({s for p in picks for s in p.sources}))
 
     def run_estimate(args: EstimateArgs) -> ToolOutput:
-        hardware, origin = hardware_for(args.gpu, args.vram_gb, args.ram_gb, profile)
-        result = estimate(EstimateRequest(model=args.model, quant=args.quant, context=args.context, hardware=hardware), catalog)
-        return ToolOutput(render.estimate_text(result, origin), result.model_dump(mode="json"), list(result.sources))
+        hardware, origin = hardware_for(args.hardware, catalog, profile)
+        request = EstimateRequest(model=args.model, quant=parse_quant(args.quant, catalog) or "Q4_K_M",
+                                  context=parse_context(args.context) or 8192, hardware=hardware)
+        result = calibrate(estimate(request, catalog), hardware, bench())  # `advisor bench` on this machine
+        return ToolOutput(render.estimate_text(result, origin), to_payload(result), list(result.sources))
 
     def run_license(args: LicenseArgs) -> ToolOutput:
         answer = license_terms(args.name, catalog)
-        return ToolOutput(render.license_text(answer), answer.model_dump(mode="json"), list(answer.sources))
+        return ToolOutput(render.license_text(answer), to_payload(answer), list(answer.sources))
+
+    def run_plan(args: PlanArgs) -> ToolOutput:
+        request = PlanRequest(model=args.model, quant=parse_quant(args.quant, catalog) or "Q4_K_M",
+                              context=parse_context(args.context) or 8192, target_tps=parse_speed(args.speed))
+        result = plan(request, catalog)
+        return ToolOutput(render.plan_text(result), to_payload(result))
 
     tools = [
         AgentTool("recommend", RecommendArgs, run_recommend),
         AgentTool("estimate", EstimateArgs, run_estimate),
         AgentTool("license", LicenseArgs, run_license),
+        AgentTool("plan", PlanArgs, run_plan),
     ]
     if index_dir is not None and importlib.util.find_spec("tools.article_search") is not None:
         tools.append(AgentTool("search_articles", SearchArgs, _article_search(index_dir)))
@@ -159,6 +189,6 @@ def _article_search(index_dir: Path) -> Callable[[SearchArgs], ToolOutput]:
         except UnknownName:  # "Gemma 4" is a family, not one model: the query still carries the name
             hits = []
         hits = hits or index.search(args.query, k=4)
-        return ToolOutput(render.hits_text(hits), [h.model_dump(mode="json") for h in hits], sorted({h.source for h in hits}))
+        return ToolOutput(render.hits_text(hits), to_payload(hits), sorted({h.source for h in hits}))
 
     return run

@@ -12,7 +12,6 @@ from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, Too
 class CallRecord:
     name: str
     args: dict[str, Any]
-    dropped: list[str] = field(default_factory=list)  # made-up values removed before the call ran
     ok: bool | None = None  # None: the turn ended before the tool answered
     result: Any = None
     error: str | None = None
@@ -53,7 +52,7 @@ def record_turn(events: Iterable[Event]) -> TurnRecord:
         if isinstance(event, Token):
             streamed.append(event.text)
         elif isinstance(event, ToolCall):
-            by_id[event.call_id] = CallRecord(event.name, event.args, list(event.dropped))
+            by_id[event.call_id] = CallRecord(event.name, event.args)
             turn.tool_calls.append(by_id[event.call_id])
         elif isinstance(event, ToolResult) and event.call_id in by_id:
             call = by_id[event.call_id]

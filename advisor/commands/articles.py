@@ -113,9 +113,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(sources)
             return
-        table = Table(title=f"{len(sources)} indexed files")
-        for col in ("file", "article", "title", "date", "passages"):
-            table.add_column(col)
+        table = Table("file", "article", "title", "date", "passages", title=f"{len(sources)} indexed files")
         for s in sources:
             table.add_row(s.file, s.source, s.title, s.date or "-", str(s.chunks))
         console.print(table)

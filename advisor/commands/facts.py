@@ -1,20 +1,31 @@
 """Commands that answer from the knowledge base and the estimator alone, with no LLM.
 
 They call exactly the functions the agent's tools call, so what the CLI prints is what the
-model sees.
+model sees, and they print it in the words of advisor/present, as the TUI does.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table
 
 from advisor.commands.common import console, print_json, user_errors
+from advisor.commands.models import installed_note, mark_installed, with_file_model
+from advisor.present import estimate as estimate_words
+from advisor.present import licenses as licenses_words
+from advisor.present import picks as picks_words
+from advisor.bench import on_this_machine
+from advisor.present import to_payload, to_rich
+from advisor.profile import with_own_machine
 from knowledge import load_catalog
 from tools.estimate import Estimate, estimate
+from tools.errors import InvalidRequest
 from tools.hardware_probe import detect
+from tools.installed import installed_ids
 from tools.licenses import LicenseAnswer, license_terms
 from tools.recommend import Pick, recommend
 from tools.requests import CustomModel, EstimateRequest, HardwareSpec, RecommendRequest
@@ -33,53 +44,17 @@ def _hardware(gpu: str | None, gpus: int, vram_gb: float | None, bandwidth: floa
     return HardwareSpec(gpu=gpu, gpus=gpus, vram_gb=vram_gb, bandwidth_gbps=bandwidth, cpu_only=cpu_only, ram_gb=ram_gb)
 
 
-def _speed(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
-
-
 def render_estimate(result: Estimate) -> None:
-    table = Table(title=f"{result.model_name} · {result.quant} · {result.context:,} tokens", show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    mem = result.memory_gb
-    table.add_row("memory", f"{mem.total} GB = weights {mem.weights} + KV cache {mem.kv_cache} + overhead {mem.overhead}")
-    if result.hardware:
-        table.add_row("hardware", f"{result.hardware.name} ({result.hardware.backend})")
-    table.add_row("fit", f"{result.fit.replace('_', ' ')}: {result.fit_detail}")
-    if result.decode_tps:
-        d = result.decode_tps
-        table.add_row("decode", f"~{d.expected:g} tok/s (range {d.low:g}–{d.high:g})")
-        table.add_row("prefill", f"~{_speed(result.prefill_tps)} tok/s")
-    if result.best_quant or result.max_context:
-        table.add_row("best quant", result.best_quant or "none fits on the GPU")
-        table.add_row("max context", f"{result.max_context:,}" if result.max_context else "-")
-    for claim in result.reported:
-        table.add_row("reported", f"{claim.text} [{claim.source}]")
-    table.add_row("assumed", "\n".join(result.assumptions))
-    console.print(table)
+    console.print(to_rich(estimate_words.table(result, assumptions=True)))
 
 
 def render_picks(picks: list[Pick]) -> None:
-    table = Table(title="Recommended models")
-    for col in ("#", "model", "quant", "memory GB", "fit", "tok/s", "license", "why"):
-        table.add_column(col)
-    for p in picks:
-        table.add_row(str(p.rank), p.model_name, p.quant, f"{p.memory_gb:g}", p.fit.replace("_", " "),
-                      _speed(p.decode_tps), ", ".join(p.licenses) or "?", "; ".join(p.reasons))
-    console.print(table)
-    if not picks:
-        console.print("No model in the catalog fits these constraints.")
+    console.print(to_rich(picks_words.table(picks, reasons=True), title="Recommended models"))
 
 
 def render_license(answer: LicenseAnswer) -> None:
-    table = Table(title=answer.model_name or answer.terms[0].license.name)
-    for col in ("license", "commercial", "fine-tuning", "redistribution", "restrictions", "claimed by"):
-        table.add_column(col)
-    for t in answer.terms:
-        lic = t.license
-        table.add_row(lic.name, lic.commercial_use, lic.fine_tuning, lic.redistribution, "\n".join(lic.restrictions) or "-",
-                      ", ".join(t.claimed_by) or "-")
-    console.print(table)
+    table = licenses_words.table(answer, restrictions=True)
+    console.print(to_rich(replace(table, caption=None), title=answer.model_name or answer.query))
     console.print(("[yellow]Conflict:[/yellow] " if answer.conflict else "") + answer.note)
 
 
@@ -98,18 +73,27 @@ def register(app: typer.Typer) -> None:
         layers: Optional[int] = typer.Option(None, "--layers"),
         kv_heads: Optional[int] = typer.Option(None, "--kv-heads"),
         head_dim: Optional[int] = typer.Option(None, "--head-dim"),
+        gguf: Optional[Path] = typer.Option(None, "--gguf", help="Your own GGUF file: its real shape and tensor bytes"),
         as_json: bool = JsonOpt,
     ) -> None:
         """Memory, fit and speed of one model on one machine."""
         with user_errors():
+            catalog = load_catalog()
+            if gguf is not None:  # the file's record joins the catalog for this run; quant = the file's type
+                if model or params_b is not None:
+                    raise InvalidRequest("give either --gguf or --model / --params-b, not both")
+                catalog, file_model, quant = with_file_model(gguf, catalog)
+                model = file_model.id
             custom = None
             if params_b is not None:
                 custom = CustomModel(params_b=params_b, active_params_b=active_params_b, layers=layers,
                                      kv_heads=kv_heads, head_dim=head_dim)
+            # No hardware named means this machine; a GPU without RAM keeps this machine's RAM (advisor/profile.py).
+            hardware, filled = with_own_machine(_hardware(gpu, gpus, vram_gb, bandwidth_gbps, cpu_only, ram_gb))
             req = EstimateRequest(model=model, custom=custom, quant=quant, context=context, kv_cache=kv_cache,
-                                  hardware=_hardware(gpu, gpus, vram_gb, bandwidth_gbps, cpu_only, ram_gb), backend=backend)
-            result = estimate(req, load_catalog())
-        print_json(result) if as_json else render_estimate(result)
+                                  hardware=hardware, backend=backend)
+            result = on_this_machine(estimate(req, catalog), hardware, filled)  # `advisor bench` calibration
+        print_json(to_payload(result)) if as_json else render_estimate(result)
 
     @app.command("recommend")
     def recommend_cmd(
@@ -120,62 +104,74 @@ def register(app: typer.Typer) -> None:
         license: str = typer.Option("any", "--license", help="any or commercial"),
         limit: int = typer.Option(5, "--limit"),
         backend: str = typer.Option("llama.cpp", "--backend"),
+        all_variants: bool = typer.Option(False, "--all-variants", help="Every variant of a base model, not only its best"),
         as_json: bool = JsonOpt,
     ) -> None:
         """Best models for your hardware and task."""
         with user_errors():
             hardware = _hardware(gpu, gpus, vram_gb, bandwidth_gbps, cpu_only, ram_gb)
-            if hardware.is_empty:
-                hardware = detect().as_spec(load_catalog())
+            hardware, _ = with_own_machine(hardware)
             req = RecommendRequest(hardware=hardware, task=task, min_context=min_context, license=license,
-                                   limit=limit, backend=backend)
+                                   limit=limit, backend=backend, all_variants=all_variants)
             picks = recommend(req, load_catalog())
-        print_json(picks) if as_json else render_picks(picks)
+            have = installed_ids(load_catalog())
+        if as_json:
+            print_json(mark_installed(to_payload(picks), have))
+            return
+        render_picks(picks)
+        for pick in picks:
+            if pick.llama_server:
+                console.print(f"{pick.rank}. {pick.model_name}: {pick.llama_server}", highlight=False, markup=False)
+        if note := installed_note(picks, have):
+            console.print(note)
+
+    @app.command("plan")
+    def plan_cmd(
+        model: str = typer.Option(..., "--model", "-m", help="Model name or id"),
+        context: int = typer.Option(8192, "--context", "-c", help="Context length in tokens"),
+        target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Decode speed wanted, tokens/s"),
+        quant: str = typer.Option("Q4_K_M", "--quant", "-q"),
+        ram_gb: float = typer.Option(64, "--ram-gb", help="System RAM assumed for the offload modes, GB"),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """What it takes to run a model: memory per run mode and the cheapest catalog devices that do it."""
+        from tools.plan import PlanRequest, plan
+
+        with user_errors():
+            result = plan(PlanRequest(model=model, context=context, target_tps=target_tps, quant=quant, ram_gb=ram_gb),
+                          load_catalog())
+        if as_json:
+            print_json(result)
+            return
+        needs = Table("mode", "GPU GB", "RAM GB", "smallest card", "how",
+                      title=f"{result.model_name} · {result.quant} · {result.context:,} tokens: memory per run mode (GB)")
+        for m in result.modes:
+            card = "-" if m.smallest_card_gib is None else f"{m.smallest_card_gib:g} GiB"
+            needs.add_row(m.mode.replace("_", " "), f"{m.gpu_gb:g}", f"{m.ram_gb:g}", card, m.note)
+        console.print(needs)
+        devices = Table("device", "memory", "fit", "tok/s", "command", title="Devices with the least memory that meet it")
+        for d in result.devices:
+            devices.add_row(d.device, f"{d.memory_gib:g} GiB", d.fit.replace("_", " "), f"~{d.decode_tps:g}", d.llama_server or "-")
+        console.print(devices if result.devices else "No catalog device meets it.")
+        for note in result.assumptions:
+            console.print(f"assumed: {note}", highlight=False)
 
     @app.command("license")
     def license_cmd(name: str = typer.Argument(..., help="Model or license name"), as_json: bool = JsonOpt) -> None:
         """License terms of a model or a license, with disagreements between sources."""
         with user_errors():
             answer = license_terms(name, load_catalog())
-        print_json(answer) if as_json else render_license(answer)
-
-    @app.command("models")
-    def models_cmd(
-        family: Optional[str] = typer.Option(None, "--family"),
-        task: Optional[str] = typer.Option(None, "--task"),
-        max_params_b: Optional[float] = typer.Option(None, "--max-params-b"),
-        open_only: bool = typer.Option(False, "--open", help="Only models with downloadable weights"),
-        as_json: bool = JsonOpt,
-    ) -> None:
-        """List the catalog."""
-        models = [
-            m for m in load_catalog().models
-            if (family is None or family.lower() in m.family.lower())
-            and (task is None or task in m.tasks)
-            and (max_params_b is None or (m.params_total_b and m.params_total_b.value <= max_params_b))
-            and (not open_only or m.weights == "open")
-        ]
-        if as_json:
-            print_json(models)
-            return
-        table = Table(title=f"{len(models)} models")
-        for col in ("id", "name", "params B (active)", "context", "weights", "licenses"):
-            table.add_column(col)
-        for m in models:
-            total = f"{m.params_total_b.value:g}" if m.params_total_b else "?"
-            active = f" ({m.params_active_b.value:g})" if m.params_active_b else ""
-            ctx = f"{int(m.context_tokens.value):,}" if m.context_tokens else "?"
-            table.add_row(m.id, m.name, total + active, ctx, m.weights, ", ".join(sorted({c.license for c in m.licenses})))
-        console.print(table)
+        print_json(to_payload(answer)) if as_json else render_license(answer)
 
     @app.command("hardware")
     def hardware_cmd(as_json: bool = JsonOpt) -> None:
         """What this machine has, as the advisor will use it."""
         found = detect()
-        spec = found.as_spec(load_catalog())
+        spec, assumptions = found.resolve(load_catalog())
         if as_json:
             from dataclasses import asdict
-            print_json({**asdict(found), "profile": spec.model_dump(mode="json")})
+            print_json({**asdict(found), "profile": spec.model_dump(mode="json"), "gpu_memory_gb": found.gpu_memory_gb,
+                        "profile_assumptions": list(assumptions)})
             return
         table = Table(title="This machine", show_header=False)
         table.add_column(style="bold")
@@ -183,10 +179,17 @@ def register(app: typer.Typer) -> None:
         table.add_row("system", found.system)
         table.add_row("cpu", f"{found.cpu} ({found.physical_cores} physical / {found.logical_cores} logical cores)")
         table.add_row("ram", f"{found.ram_gb} GB" if found.ram_gb else "unknown")
-        table.add_row("gpus", ", ".join(f"{g.name} ({g.memory_gb} GB)" for g in found.gpus) or "none detected")
+        table.add_row("gpus", ", ".join(f"{g.name} ({'integrated' if g.integrated else f'{g.memory_gb} GB'})"
+                                        for g in found.gpus) or "none detected")
+        if len(found.discrete_gpus) > 1:
+            table.add_row("gpu memory", f"{found.gpu_memory_gb:g} GB on {len(found.discrete_gpus)} cards")
+        if found.memory:
+            table.add_row("memory", f"{found.memory.label}, {found.memory.modules} modules ({found.memory.source})")
         if found.apple_chip:
             table.add_row("apple chip", found.apple_chip)
         table.add_row("profile", spec.model_dump_json(exclude_defaults=True))
         for note in found.notes:
             table.add_row("note", note)
+        for assumption in assumptions:
+            table.add_row("assumed", assumption)
         console.print(table)

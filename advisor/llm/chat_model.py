@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import threading
 import time
 import uuid
-from typing import Any, Generator, Iterator, Sequence
+from typing import Any, ClassVar, Generator, Iterator, Sequence
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -31,9 +32,13 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from llama_cpp import LlamaGrammar, llama_get_logits_ith, llama_vocab_is_eog
 from pydantic import ConfigDict, PrivateAttr
 
+from advisor.errors import PromptTooLong
+from advisor.llm.choices import is_endpoint
 from advisor.llm.constrained import greedy_under_grammar
+from advisor.llm.probe import Probe
 from advisor.llm.packs import Progress, model_path
 from advisor.llm.runtime import LlamaRuntime, load_runtime, on_llama_thread, stream_on_llama_thread
+from advisor.llm.stop import StopSignal
 from advisor.llm.streaming import StreamingChatModel
 from advisor.settings import paths
 
@@ -44,10 +49,12 @@ CALL_TOKENS = 160
 
 class LlamaChatModel(StreamingChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
+    answers_probes: ClassVar[bool] = True  # a bound `probe=Probe(...)` is put to the model before an "auto" step
 
     runtime: LlamaRuntime
     model_name: str
     max_tokens: int = ANSWER_TOKENS
+    sentence_tokens: int = SENTENCE_TOKENS  # the soft cap; `python -m evals.answer_cap` measures what it costs
     interrupt: threading.Event | None = None  # set by the Advisor when the reader stops listening
 
     _grammars: dict[str, LlamaGrammar] = PrivateAttr(default_factory=dict)
@@ -77,7 +84,9 @@ class LlamaChatModel(StreamingChatModel):
         for message in messages:
             content = message.content if isinstance(message.content, str) else str(message.content)
             if isinstance(message, SystemMessage):
-                role, text = "system", content + ("\n\n" + dialect.tools_prompt(tools) if tools else "")
+                # Tools first, the agent's rules and examples last: a small model echoes the last lines
+                # it read, and an echoed example reply is a better start than "To call a tool, ...".
+                role, text = "system", (dialect.tools_prompt(tools) + "\n\n" if tools else "") + content
             elif isinstance(message, HumanMessage):
                 role, text = "user", content
             elif isinstance(message, ToolMessage):
@@ -107,20 +116,19 @@ class LlamaChatModel(StreamingChatModel):
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         return self._grammars[key]
 
-    def warm_up(self, messages: list[BaseMessage], tools: list[dict[str, Any]]) -> None:
-        """Evaluate the stable prompt prefix (system prompt and tools) now, while loading.
+    def warm_up(self, messages: list[BaseMessage], tools: list[dict[str, Any]]) -> str:
+        """Put the stable prompt prefix (system prompt and tools) in the KV cache now, while loading.
 
-        On this CPU the ~900-token prefix costs seconds; evaluated here it is already in the
-        KV cache when the first question comes, so the first answer is as quick as the rest.
+        Evaluating the ~1,900-token prefix costs ~14 s on this CPU; a start whose model file,
+        prefix and llama-cpp-python version match an earlier one's loads that start's saved
+        state instead (advisor/llm/state.py). Either way the first question finds the prefix
+        cached. Returns how: "restored", "evaluated" or "cached".
         """
-        def evaluate() -> None:
-            for _ in self.runtime.llm.generate(tokens, temp=0.0):
-                break
-
         with self.runtime.lock:
             tokens = self.runtime.tokenize(self.runtime.render(self._chat_messages(messages, tools)))
-            on_llama_thread(evaluate)
+            how = on_llama_thread(lambda: self.runtime.load_prefix(tokens, paths().prompt_state_dir))
             _ = self.runtime.call_openers  # scanned once here (~0.5 s) rather than in the first answer
+        return how
 
     # --- generation -------------------------------------------------------------------------
 
@@ -132,7 +140,20 @@ class LlamaChatModel(StreamingChatModel):
         `text_only` keeps the first token from opening a tool call. The decoding itself runs on
         the llama thread (see advisor/llm/runtime.py).
         """
-        return stream_on_llama_thread(lambda: self._decode(tokens, grammar, limit, counts, continuing, text_only))
+        return stream_on_llama_thread(lambda: self._stoppable(self._decode(tokens, grammar, limit, counts, continuing,
+                                                                           text_only)))
+
+    def _stoppable(self, pieces: Iterator[str]) -> Iterator[str]:
+        """`pieces`, ended early without an error when the interrupt is set, even in the middle of
+        evaluating a prompt: llama.cpp itself watches the interrupt (advisor/llm/stop.py)."""
+        signal = self.interrupt if isinstance(self.interrupt, StopSignal) else None
+        self.runtime.abort_when(signal)
+        try:
+            yield from pieces
+        except RuntimeError:
+            if signal is None or not signal.is_set():
+                raise
+            # llama_decode returned 2 (aborted): the prompt's cache position is intact, the stop was asked for
 
     def _decode(self, tokens: list[int], grammar: LlamaGrammar | None, limit: int, counts: dict[str, int],
                 continuing: bool, text_only: bool) -> Iterator[str]:
@@ -157,8 +178,9 @@ class LlamaChatModel(StreamingChatModel):
             if llama_vocab_is_eog(llm._model.vocab, token) or (self.interrupt and self.interrupt.is_set()):
                 break
             piece = decoder.decode(llm.detokenize([token], special=True))
-            if grammar is None and generated >= SENTENCE_TOKENS and (
-                    (previous.endswith((".", "!", "?")) and piece[:1].isspace()) or (generated >= 2 * SENTENCE_TOKENS and "\n" in piece)):
+            soft = self.sentence_tokens
+            if grammar is None and generated >= soft and (
+                    (previous.endswith((".", "!", "?")) and piece[:1].isspace()) or (generated >= 2 * soft and "\n" in piece)):
                 break  # a sentence ("15." followed by "48" is none) or, in a long list, a line just ended
             generated += 1
             counts["generated"] += 1
@@ -187,6 +209,10 @@ class LlamaChatModel(StreamingChatModel):
         started = time.perf_counter()
         with self.runtime.lock:
             prompt = self.runtime.render(self._chat_messages(messages, tools))
+            self._check_fits(prompt)
+            probe = kwargs.get("probe")
+            if mode == "auto" and isinstance(probe, Probe) and not self._answers_yes(messages, tools, probe, counts):
+                mode = "reply"
             is_call = mode == "call"
             if mode == "reply":
                 for piece in self._pieces(self.runtime.tokenize(prompt), None, self.max_tokens, counts, text_only=True):
@@ -204,6 +230,35 @@ class LlamaChatModel(StreamingChatModel):
             content="", usage_metadata=usage,
             response_metadata={"model_name": self.model_name, "seconds": round(time.perf_counter() - started, 3)},
         ))
+
+    def _answers_yes(self, messages: list[BaseMessage], tools: list[dict[str, Any]], probe: Probe,
+                     counts: dict[str, int]) -> bool:
+        last = messages[-1]
+        if not isinstance(last, HumanMessage):
+            return True
+        asked = [*messages[:-1], HumanMessage(content=f"{last.content}\n\n{probe.question}")]
+        tokens = self.runtime.tokenize(self.runtime.render(self._chat_messages(asked, tools)))
+        yes = sorted({self.runtime.tokenize(word)[0] for word in probe.yes})
+        no = sorted({self.runtime.tokenize(word)[0] for word in probe.no})
+
+        def logits_after() -> np.ndarray:
+            llm = self.runtime.llm
+            reused = llm.longest_token_prefix(llm._input_ids, tokens)
+            counts["prompt"] += len(tokens) - reused
+            counts["cached"] += reused
+            for _ in llm.generate(tokens, temp=0.0):
+                break
+            return np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
+
+        logits = on_llama_thread(logits_after)
+        return float(logits[yes].max() - logits[no].max()) >= probe.margin
+
+    def _check_fits(self, prompt: str) -> None:
+        """Refuse before decoding a prompt that leaves no room for the reply: llama.cpp would fail midway."""
+        tokens = len(self.runtime.tokenize(prompt))
+        window = self.runtime.llm.n_ctx()
+        if tokens + max(self.max_tokens, CALL_TOKENS) > window:
+            raise PromptTooLong(tokens, window)
 
     def _answer_or_call(self, prompt: str, counts: dict[str, int],
                         run_manager: CallbackManagerForLLMRun | None) -> Generator[ChatGenerationChunk, None, bool]:
@@ -245,11 +300,19 @@ def _call_chunk(raw: str) -> dict[str, Any]:
 
 
 def load_chat_model(choice: str, *, progress: Progress | None = None, interrupt: threading.Event | None = None) -> LlamaChatModel:
-    """The chat model for a pack name or GGUF path, assembling the pack on first use."""
+    """The chat model for a pack name or GGUF path, assembling the pack on first use; `openai:NAME[@URL]`
+    and `ollama:TAG` select an OpenAI-compatible server instead (advisor/llm/endpoints.py)."""
+    if is_endpoint(choice):
+        from advisor.llm.endpoints import load_endpoint_model  # noqa: PLC0415 - the OpenAI client only when used
+
+        if progress:
+            progress(f"Connecting to {choice}", 0.0)
+        return load_endpoint_model(choice)  # type: ignore[return-value] - a LangChain chat model like this one
     path, title = model_path(choice, paths().models_dir, progress)
     if progress:
         progress(f"Loading {title}", 0.0)
     runtime = load_runtime(path)
     if progress:
         progress(f"Loading {title}", 1.0)
-    return LlamaChatModel(runtime=runtime, model_name=title, interrupt=interrupt)
+    soft = int(os.environ.get("ADVISOR_SENTENCE_TOKENS") or SENTENCE_TOKENS)  # set by evals/answer_cap.py
+    return LlamaChatModel(runtime=runtime, model_name=title, interrupt=interrupt, sentence_tokens=soft)

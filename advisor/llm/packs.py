@@ -152,6 +152,21 @@ def assemble(pack: ModelPack, models_dir: Path, progress: Progress | None = None
     return target
 
 
+def model_identity(path: Path) -> str:
+    """A string that changes whenever the model file does: the verified sha256 of a pack's file,
+    else the resolved path, size and modification time of any other GGUF (hashing a GB-sized
+    file on every start would cost more than the saved state it keys saves)."""
+    stat = path.stat()
+    marker = path.with_name(path.name + ".verified")
+    try:
+        recorded = json.loads(marker.read_text())
+        if recorded.get("size") == stat.st_size and recorded.get("mtime_ns") == stat.st_mtime_ns:
+            return f"sha256:{recorded['sha256']}"
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    return f"file:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def model_path(choice: str, models_dir: Path, progress: Progress | None = None) -> tuple[Path, str]:
     """(GGUF path, display name) for a pack name or a path to any GGUF file."""
     if choice in PACKS:

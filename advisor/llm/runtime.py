@@ -14,6 +14,8 @@ on one thread, 5-7 tok/s when called from a second one).
 
 from __future__ import annotations
 
+import ctypes
+import os
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -21,14 +23,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
+import llama_cpp
 from llama_cpp import Llama
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from advisor.llm.dialects import Dialect, dialect_for
-from advisor.llm.packs import ModelUnavailable
+from advisor.llm.packs import ModelUnavailable, model_identity
+from advisor.llm.state import PromptStateStore, state_key
+from advisor.llm.stop import STRLEN_ADDRESS, StopSignal
 from tools.hardware_probe import detect
 
 CONTEXT_TOKENS = 8192  # a turn's prompt stays under ~3k tokens; room for a few turns of history
+FLASH_ATTN = True  # ~10 % faster prompt evaluation on this CPU (65 -> 73 tok/s), same output
+# What the saved prompt state depends on besides the model file and the tokens (advisor/llm/state.py).
+CONTEXT_SETTINGS = {"n_ctx": CONTEXT_TOKENS, "flash_attn": FLASH_ATTN}
+
+# llama.cpp's abort callback: C's strlen over a StopSignal's flag (see advisor/llm/stop.py).
+_ABORT_WHEN_FLAG = llama_cpp.ggml_abort_callback(STRLEN_ADDRESS)
+_NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
 
 # For a GGUF without a stored template (the Gemma 3 270M pack has none): the family's own turn
 # format, else ChatML, the most widely trained one. Gemma has no system role; like Google's
@@ -90,9 +102,11 @@ def stream_on_llama_thread(make: Callable[[], Iterator[T]]) -> Iterator[T]:
 
 
 class LlamaRuntime:
-    def __init__(self, llm: Llama, path: Path, architecture: str, formatter: Jinja2ChatFormatter) -> None:
+    def __init__(self, llm: Llama, path: Path, architecture: str, formatter: Jinja2ChatFormatter,
+                 identity: str = "") -> None:
         self.llm = llm
         self.path = path
+        self.identity = identity or str(path)  # changes whenever the model file does (packs.model_identity)
         self.architecture = architecture
         self.dialect: Dialect = dialect_for(architecture)
         self.formatter = formatter
@@ -116,6 +130,36 @@ class LlamaRuntime:
         # The template writes BOS itself where the family wants one.
         return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
+    def load_prefix(self, tokens: list[int], state_dir: Path) -> str:
+        """Put `tokens` in the KV cache: from a saved state if there is one, else by evaluating them
+        (and saving the result for the next start). Returns "cached", "restored" or "evaluated".
+
+        Call on the llama thread.
+        """
+        llm = self.llm
+        self.abort_when(None)  # a stop asked of an earlier answer must not cut this evaluation short
+        if llm.n_tokens == len(tokens) and list(llm.input_ids[:llm.n_tokens]) == tokens:
+            return "cached"  # another Advisor of this process already put it there
+        store = PromptStateStore(state_dir)
+        key = state_key(self.identity, tokens, CONTEXT_SETTINGS)
+        if store.restore(llm, key, tokens):
+            return "restored"
+        for _ in llm.generate(tokens, temp=0.0):  # evaluates the prompt, samples one token, stops
+            break
+        store.save(llm, key, tokens)
+        return "evaluated"
+
+    def abort_when(self, signal: StopSignal | None) -> None:
+        """Make llama.cpp abort its current computation once `signal` is set (None: never).
+
+        Call on the llama thread, before decoding; a computation aborted this way raises
+        RuntimeError("llama_decode returned 2") from llama-cpp-python.
+        """
+        if signal is None:
+            llama_cpp.llama_set_abort_callback(self.llm._ctx.ctx, _NO_ABORT, None)
+        else:
+            llama_cpp.llama_set_abort_callback(self.llm._ctx.ctx, _ABORT_WHEN_FLAG, ctypes.c_void_p(signal.address))
+
 
 _loaded: LlamaRuntime | None = None
 _loading = threading.Lock()
@@ -128,11 +172,11 @@ def load_runtime(path: Path) -> LlamaRuntime:
         if _loaded is not None and _loaded.path == path:
             return _loaded
         _loaded = None
-        threads = max(1, detect().physical_cores)
+        # ADVISOR_THREADS pins the count, e.g. 1 each for two evals side by side on two cores
+        threads = int(os.environ.get("ADVISOR_THREADS") or 0) or max(1, detect().physical_cores)
         try:
-            # flash_attn: ~10 % faster prompt evaluation on this CPU (65 -> 73 tok/s), same output.
             llm = on_llama_thread(lambda: Llama(model_path=str(path), n_ctx=CONTEXT_TOKENS, n_threads=threads,
-                                                n_threads_batch=threads, flash_attn=True, verbose=False))
+                                                n_threads_batch=threads, flash_attn=FLASH_ATTN, verbose=False))
         except (ValueError, RuntimeError) as exc:
             raise ModelUnavailable(f"llama.cpp could not load {path}: {exc}") from None
         meta = llm.metadata
@@ -143,5 +187,5 @@ def load_runtime(path: Path) -> LlamaRuntime:
             eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
             bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
         )
-        _loaded = LlamaRuntime(llm, path, architecture, formatter)
+        _loaded = LlamaRuntime(llm, path, architecture, formatter, model_identity(path))
         return _loaded

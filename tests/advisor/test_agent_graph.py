@@ -1,4 +1,5 @@
-"""The agent loop with a scripted model: routing, retries, the step limit, follow-ups, persistence."""
+"""The agent loop with a scripted model: the model decides, the graph validates (retries, repeats,
+the step limit, leaks), follow-ups, persistence, and turns that never die."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from advisor.agent import open_advisor
 from advisor.agent.graph import MAX_STEPS
 from advisor.agent.transcript import record_turn
-from advisor.events import Answer, Token, ToolCall, UserMessage
+from advisor.events import Answer, Token, ToolCall, ToolResult, UserMessage
 from advisor.llm.scripted import ScriptedChatModel, tool_call
 from advisor.profile import save_profile
 from tools.requests import HardwareSpec
@@ -27,11 +28,11 @@ def tool_messages(messages) -> list[ToolMessage]:
     return [m for m in messages if isinstance(m, ToolMessage)]
 
 
-def test_routes_a_tool_call_and_streams_the_answer(tmp_path):
-    advisor, model = advisor_with([tool_call("recommend", {"task": "coding", "vram_gb": 16}), "Devstral at IQ4_XS."], tmp_path)
+def test_the_models_call_runs_and_the_answer_streams(tmp_path):
+    advisor, model = advisor_with([tool_call("recommend", {"task": "coding", "hardware": "16 GB card"}), "Devstral at IQ4_XS."], tmp_path)
     events = list(advisor.stream(QUESTION, "t1"))
     calls = [e for e in events if isinstance(e, ToolCall)]
-    assert [(c.name, c.args) for c in calls] == [("recommend", {"task": "coding", "vram_gb": 16})]
+    assert [(c.name, c.args) for c in calls] == [("recommend", {"task": "coding", "hardware": "16 GB card"})]
     assert "".join(e.text for e in events if isinstance(e, Token)) == "Devstral at IQ4_XS."
     answer = events[-1]
     assert isinstance(answer, Answer) and not answer.fallback
@@ -39,12 +40,13 @@ def test_routes_a_tool_call_and_streams_the_answer(tmp_path):
     shown = tool_messages(model.seen[1])[0].content
     assert "Hardware: 16 GB GPU" in shown and "Devstral at IQ4_XS" in shown
     assert model.offered[0][:3] == ["recommend", "estimate", "license"]
+    assert model.choices == ["auto", "auto"], "the model decides at every step whether to call"
 
 
 def test_invalid_arguments_go_back_to_the_model_which_retries(tmp_path):
     advisor, model = advisor_with([
-        tool_call("recommend", {"task": "gaming", "vram_gb": 16}),
-        tool_call("recommend", {"task": "coding", "vram_gb": 16}),
+        tool_call("recommend", {"task": "gaming", "hardware": "16 GB"}),
+        tool_call("recommend", {"task": "coding", "hardware": "16 GB"}),
         "Done.",
     ], tmp_path)
     turn = record_turn(advisor.stream(QUESTION, "t1"))
@@ -59,7 +61,7 @@ def test_the_models_own_mistakes_are_retried_and_the_users_are_explained(tmp_pat
     advisor, model = advisor_with([
         tool_call("estimate", "model = Qwen3 30B"),
         tool_call("teleport", {"to": "mars"}),
-        tool_call("estimate", {"model": "Qwen9 900B", "gpu": "RTX 4090"}),
+        tool_call("estimate", {"model": "Qwen9 900B", "hardware": "RTX 4090"}),
         "I do not know Qwen9 900B.",
     ], tmp_path)
     turn = record_turn(advisor.stream("Can I run Qwen9 900B on a 4090?", "t1"))
@@ -68,49 +70,109 @@ def test_the_models_own_mistakes_are_retried_and_the_users_are_explained(tmp_pat
     assert "no tool named 'teleport'" in turn.tool_calls[1].error
     assert "Unknown model 'Qwen9 900B'" in turn.tool_calls[2].error
     assert "Tell the user" in turn.tool_calls[2].error, "the user typed that name: nothing to retry"
-    assert model.choices == ["any", "any", "any", "none"]
+    assert model.choices == ["auto", "auto", "auto", "none"], "the last step withholds the tools"
     assert turn.answer == "I do not know Qwen9 900B."
 
 
-def test_impossible_values_the_user_gave_are_explained_not_retried(tmp_path):
-    advisor, model = advisor_with([tool_call("recommend", {"vram_gb": 500000}), "500000 GB is more than any machine has."],
-                                  tmp_path)
-    turn = record_turn(advisor.stream("I have 500000 GB of VRAM, what can I run?", "t1"))
+@pytest.mark.parametrize(("hardware", "message"), [
+    ("900 TB card", "8192"),
+    ("-8 GB", "positive"),
+    ("RTX 9090", "Unknown GPU or system 'RTX 9090'"),
+])
+def test_impossible_hardware_the_user_gave_is_explained_not_retried(tmp_path, hardware, message):
+    advisor, model = advisor_with([tool_call("recommend", {"hardware": hardware}), "That is not a real machine."], tmp_path)
+    events = list(advisor.stream(f"what can I run on a {hardware}?", "t1"))
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert not result.ok and result.error_kind == "input"
+    assert message in result.error and "Tell the user" in result.error
+    assert model.choices == ["auto", "auto"]
+
+
+def test_the_hardware_text_is_read_by_the_tools_not_the_model(tmp_path):
+    advisor, model = advisor_with([tool_call("estimate", {"model": "Qwen3 14B", "hardware": "two 3090s + 64GB ram",
+                                                          "quant": "8 bit", "context": "16k"}), "Fits."], tmp_path)
+    turn = record_turn(advisor.stream("qwen3 14b on two 3090s + 64GB ram, 8 bit, 16k ctx?", "t1"))
     [call] = turn.tool_calls
-    assert not call.ok and "less than or equal to 8192" in call.error and "Tell the user" in call.error
-    assert model.choices == ["any", "none"]
+    assert call.ok and call.result["hardware"]["gpus"] == 2 and call.result["hardware"]["ram_gb"] == 64
+    assert call.result["quant"] == "Q8_0" and call.result["context"] == 16384
 
 
-def test_made_up_argument_values_are_dropped_before_the_call_runs(tmp_path):
-    advisor, _ = advisor_with([tool_call("estimate", {"model": "Qwen3 14B", "gpu": "RTX 3090", "vram_gb": 16,
-                                                      "context": 512}), "Fits."], tmp_path)
-    turn = record_turn(advisor.stream("Can I run Qwen3 14B on my 3090?", "t1"))
-    [call] = turn.tool_calls
-    assert call.args == {"model": "Qwen3 14B", "gpu": "RTX 3090"}
-    assert call.dropped == ["vram_gb=16", "context=512"]
-    assert call.ok and call.result["hardware"]["name"] == "NVIDIA GeForce RTX 3090"
+def test_a_gpu_named_without_ram_keeps_the_profiles_ram_and_says_so(tmp_path):
+    save_profile(HardwareSpec(gpu="RTX 3060", ram_gb=96), data_dir=tmp_path)
+    advisor, model = advisor_with([tool_call("estimate", {"model": "Qwen3 32B", "hardware": "4090"}), "ok"], tmp_path)
+    turn = record_turn(advisor.stream("qwen3 32b on a 4090?", "t1"))
+    assert turn.tool_calls[0].result["hardware"]["ram_gb"] == 96
+    assert "RAM not named; assumed 96 GB" in tool_messages(model.seen[1])[0].content
 
 
-def test_a_second_part_of_the_question_gets_its_own_call_with_a_hint(tmp_path):
+def test_two_asks_in_one_message_are_the_models_to_cover(tmp_path):
     advisor, model = advisor_with([
-        tool_call("estimate", {"model": "Llama 4 Scout", "gpu": "M4 Max"}),
+        tool_call("estimate", {"model": "Llama 4 Scout", "hardware": "M4 Max"}),
         tool_call("license", {"name": "Llama 4 Scout"}),
         "Runs; licensed under the Llama 4 Community License.",
     ], tmp_path)
     turn = record_turn(advisor.stream("Estimate Llama 4 Scout on an M4 Max, then tell me its license.", "t1"))
     assert [c.name for c in turn.tool_calls] == ["estimate", "license"]
-    assert model.choices == ["any", "any", "none"]
-    assert tool_messages(model.seen[1])[-1].content.endswith("Next: call license for Llama 4 Scout.")
-    assert "Next:" not in tool_messages(model.seen[2])[0].content, "the hint is not kept in the thread"
+    assert model.choices == ["auto", "auto", "auto"]
+    assert all("Next:" not in str(m.content) for m in model.seen[1]), "no hints: the model decides"
 
 
-def test_once_the_question_is_covered_a_repeated_call_is_not_run(tmp_path):
+def test_a_repeated_call_is_not_run_again_and_the_model_must_answer(tmp_path):
     again = tool_call("license", {"name": "Phi-4"})
-    advisor, model = advisor_with([tool_call("license", {"name": "Phi-4"}), again], tmp_path)
+    advisor, model = advisor_with([tool_call("license", {"name": "Phi-4"}), again, "Phi-4 is MIT licensed."], tmp_path)
     turn = record_turn(advisor.stream("Is Phi-4 OK for commercial use?", "t1"))
     assert [c.name for c in turn.tool_calls] == ["license"]
-    assert model.choices == ["any", "none"]
-    assert turn.fallback, "the model wrote no answer, so the result table stands in"
+    assert model.choices == ["auto", "auto", "none"]
+    assert turn.answer == "Phi-4 is MIT licensed." and not turn.fallback
+
+
+def test_call_syntax_in_an_answer_is_cut_off(tmp_path):
+    advisor, _ = advisor_with([tool_call("license", {"name": "Phi-4"}),
+                               'Phi-4 is MIT. To call a tool, reply with only: <tool_call>{"name": "license"}'], tmp_path)
+    turn = record_turn(advisor.stream("Phi-4 license?", "t1"))
+    assert turn.answer == "Phi-4 is MIT." and not turn.fallback
+
+
+def test_a_bug_in_a_tool_is_reported_and_the_turn_goes_on(tmp_path, monkeypatch):
+    import advisor.agent.toolset as toolset
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(toolset, "license_terms", broken)
+    advisor, _ = advisor_with([tool_call("license", {"name": "Phi-4"}), "The license tool failed."], tmp_path)
+    turn = record_turn(advisor.stream("Phi-4 license?", "t1"))
+    assert not turn.tool_calls[0].ok and "ZeroDivisionError" in turn.tool_calls[0].error
+    assert turn.answer == "The license tool failed."
+
+
+def test_an_exception_inside_a_turn_becomes_a_message_and_the_thread_survives(tmp_path, monkeypatch):
+    monkeypatch.delenv("ADVISOR_DEBUG", raising=False)
+
+    def explode(_messages):
+        raise RuntimeError("llama_decode returned -1")
+
+    advisor, _ = advisor_with([explode, "second answer"], tmp_path)
+    turn = record_turn(advisor.stream("first question", "t1"))
+    assert turn.failure and "llama_decode returned -1" in turn.failure and "kept" in turn.failure
+    again = record_turn(advisor.stream("second question", "t1"))
+    assert again.answer == "second answer"
+    assert [e.text for e in advisor.history("t1") if isinstance(e, UserMessage)] == ["first question", "second question"]
+
+
+def test_a_conversation_too_long_for_the_window_drops_earlier_turns(tmp_path):
+    from advisor.errors import PromptTooLong
+
+    def too_long_with_history(messages):
+        if len(messages) > 2:
+            raise PromptTooLong(9000, 8192)
+        return "short answer"
+
+    advisor, model = advisor_with(["first answer", too_long_with_history, too_long_with_history], tmp_path)
+    list(advisor.stream("first question", "t1"))
+    turn = record_turn(advisor.stream("second question", "t1"))
+    assert turn.answer == "short answer"
+    assert [type(m).__name__ for m in model.seen[-1]] == ["SystemMessage", "HumanMessage"]
 
 
 def test_step_limit_forces_an_answer_and_falls_back_to_the_tool_results(tmp_path):
@@ -130,8 +192,8 @@ def test_empty_answer_falls_back_to_a_table(tmp_path):
 
 def test_follow_up_sees_the_previous_turn_compacted_to_its_call_and_answer(tmp_path):
     advisor, model = advisor_with([
-        tool_call("recommend", {"task": "coding", "vram_gb": 16}), "Devstral (IQ4_XS, 15.48 GB).",
-        tool_call("recommend", {"task": "coding", "vram_gb": 24}), "With 24 GB: Devstral at Q6_K.",
+        tool_call("recommend", {"task": "coding", "hardware": "16 GB card"}), "Devstral (IQ4_XS, 15.48 GB).",
+        tool_call("recommend", {"task": "coding", "hardware": "24 GB"}), "With 24 GB: Devstral at Q6_K.",
     ], tmp_path)
     list(advisor.stream(QUESTION, "t1"))
     turn = record_turn(advisor.stream("and with 24 GB?", "t1"))
@@ -141,12 +203,12 @@ def test_follow_up_sees_the_previous_turn_compacted_to_its_call_and_answer(tmp_p
     assert ("AIMessage", "Devstral (IQ4_XS, 15.48 GB).") in texts
     assert texts[-1] == ("HumanMessage", "and with 24 GB?")
     earlier_calls = [c for m in first_call_of_turn_two if isinstance(m, AIMessage) for c in m.tool_calls]
-    assert [(c["name"], c["args"]) for c in earlier_calls] == [("recommend", {"task": "coding", "vram_gb": 16})]
+    assert [(c["name"], c["args"]) for c in earlier_calls] == [("recommend", {"task": "coding", "hardware": "16 GB card"})]
     [earlier_result] = tool_messages(first_call_of_turn_two)
-    assert earlier_result.content == "Hardware: 16 GB GPU. Task: coding; license: any; context 8,192 tokens.", \
+    full = tool_messages(model.seen[1])[0].content
+    assert earlier_result.content == full.splitlines()[0] and len(full.splitlines()) > 1, \
         "only the first line of an old result is kept"
-    assert model.choices[2] == "any", "a follow-up about memory must start with a tool call"
-    assert turn.tool_calls[0].args == {"task": "coding", "vram_gb": 24}
+    assert turn.tool_calls[0].args == {"task": "coding", "hardware": "24 GB"}
 
 
 def test_threads_persist_across_advisors_and_can_be_deleted(tmp_path):
@@ -187,7 +249,7 @@ def test_out_of_scope_answer_needs_no_tool(tmp_path):
 
 
 def test_figures_missing_from_tool_results_are_flagged(tmp_path):
-    advisor, _ = advisor_with([tool_call("recommend", {"task": "coding", "vram_gb": 16}),
+    advisor, _ = advisor_with([tool_call("recommend", {"task": "coding", "hardware": "16 GB card"}),
                                "Devstral needs 15.48 GB and runs at 87 tok/s on 16 GB."], tmp_path)
     turn = record_turn(advisor.stream(QUESTION, "t1"))
     assert turn.ungrounded == ["87"]
@@ -215,8 +277,82 @@ def test_scripted_model_exposes_what_it_was_shown(tmp_path):
     assert isinstance(model.seen[0][-1], HumanMessage) and model.remaining == 0
 
 
-def test_a_first_question_about_it_is_answered_with_a_question_back(tmp_path):
-    advisor, model = advisor_with([], tmp_path)
-    turn = record_turn(advisor.stream("Is it OK for commercial use?", "t1"))
-    assert turn.tool_calls == [] and model.seen == [], "no model call is needed to ask which model"
-    assert turn.answer.startswith("Which model do you mean?")
+def test_credit_to_the_articles_goes_when_nothing_this_turn_came_from_them(tmp_path):
+    advisor, _ = advisor_with(["Hello! According to the articles, Qwen3 is the best. Ask me about a model."], tmp_path)
+    turn = record_turn(advisor.stream("hi there", "t1"))
+    assert turn.answer == "Hello! Ask me about a model."
+
+
+def test_an_impossible_value_the_model_made_up_is_its_own_mistake_to_fix(tmp_path):
+    advisor, model = advisor_with([tool_call("estimate", {"model": "Phi-4", "context": "lots"}),
+                                   tool_call("estimate", {"model": "Phi-4"}), "Phi-4 fits."], tmp_path)
+    events = list(advisor.stream("does phi-4 fit?", "t1"))
+    first, second = [e for e in events if isinstance(e, ToolResult)]
+    assert first.error_kind == "call" and "call estimate again" in first.error
+    assert second.ok
+
+
+def test_a_number_in_a_copied_argument_that_nobody_said_goes_back_to_the_model(tmp_path):
+    advisor, model = advisor_with([tool_call("recommend", {"hardware": "rtx 3070", "context": "32k"}),
+                                   "Hi! Ask me about a model."], tmp_path)
+    events = list(advisor.stream("heyy", "t1"))
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert result.error_kind == "call"
+    assert "hardware 'rtx 3070', context '32k': not in the user's messages" in result.error
+    assert events[-1].text == "Hi! Ask me about a model."
+
+
+@pytest.mark.parametrize(("question", "args"), [
+    ("qwen3 8b with 32k ctx", {"model": "qwen3 8b", "context": "32768"}),
+    ("qwen3 8b on two 3090s", {"model": "qwen3 8b", "hardware": "2x RTX 3090"}),
+    ("qwen3 8b at 8 bit", {"model": "qwen3 8b", "quant": "Q8_0"}),
+    ("qwen3 8b, 1M context", {"model": "qwen3 8b", "context": 1048576}),
+])
+def test_copied_arguments_may_be_respelled_as_long_as_the_numbers_were_said(tmp_path, question, args):
+    advisor, _ = advisor_with([tool_call("estimate", args), "ok"], tmp_path)
+    events = list(advisor.stream(question, "t1"))
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert result.error_kind != "call", result.error
+
+
+def test_a_message_outside_the_scope_check_is_answered_without_tools(tmp_path):
+    class Nothing:
+        def in_scope(self, text: str) -> bool:
+            return "model" in text
+
+    model = ScriptedChatModel(replies=["Hi!", tool_call("license", {"name": "Phi-4"}), "MIT."])
+    advisor = open_advisor(chat_model=model, data_dir=tmp_path, scope=Nothing())
+    assert record_turn(advisor.stream("hello", "t1")).answer == "Hi!"
+    assert record_turn(advisor.stream("phi-4 model license?", "t2")).tool_calls[0].name == "license"
+    assert model.offered[0] == [] and model.offered[1], "tools withheld only for the out-of-scope message"
+
+
+def test_a_plan_call_runs_and_the_model_reads_its_verdict_as_text(tmp_path):
+    advisor, model = advisor_with([tool_call("plan", {"model": "Qwen3 30B A3B", "context": "32k", "speed": "30 tok/s"}),
+                                   "A 8 GB card with the experts in RAM."], tmp_path)
+    events = list(advisor.stream("what gpu do I need for qwen3 30b a3b at 32k and 30 tok/s?", "t1"))
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert result.ok and result.result["type"] == "plan", result.error
+    assert result.result["context"] == 32768 and result.result["target_tps"] == 30
+    shown = tool_messages(model.seen[1])[0].content
+    assert shown.startswith("Qwen3-30B-A3B at Q4_K_M with 32,768 tokens of context needs")
+    assert "at 30 tok/s or more" in shown and "{" not in shown, "text for the model, not JSON"
+    assert "plan" in model.offered[0]
+
+
+def test_a_speed_the_user_never_said_is_sent_back_to_the_model(tmp_path):
+    advisor, _ = advisor_with([tool_call("plan", {"model": "Qwen3 8B", "speed": "30 tok/s"}), "ok"], tmp_path)
+    events = list(advisor.stream("what do I need to run qwen3 8b?", "t1"))
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert result.error_kind == "call" and "speed '30 tok/s': not in the user's messages" in result.error
+
+
+@pytest.mark.parametrize(("question", "args", "rejected"), [
+    ("gpt oss 20b on a 4070 ti super, how fast", {"model": "gpt oss 20b", "quant": "8bit"}, True),
+    ("gpt oss 20b at 8 bit on a 4070 ti super", {"model": "gpt oss 20b", "quant": "Q8_0"}, False),
+    ("qwen3 8b with 32,768 tokens", {"model": "qwen3 8b", "context": "32768"}, False),
+])
+def test_a_bit_width_nobody_said_is_sent_back_but_a_respelled_one_is_not(tmp_path, question, args, rejected):
+    advisor, _ = advisor_with([tool_call("estimate", args), "ok"], tmp_path)
+    [result] = [e for e in advisor.stream(question, "t1") if isinstance(e, ToolResult)]
+    assert (result.error_kind == "call") is rejected, result.error

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evals.tool_eval import CASES_DIR
-from evals.toolcases import CATEGORIES, ArgRule, load_cases, parse_cases, select
+from evals.toolcases import CATEGORIES, ArgRule, load_cases, parse_cases, select, split_files
 from knowledge import load_catalog
 from tools.errors import InvalidRequest
 
@@ -87,23 +87,46 @@ def test_select_filters_and_limits(shipped) -> None:
         select(shipped, categories=["trivia"])
 
 
-def test_the_router_lets_every_case_turn_make_its_expected_first_call(shipped) -> None:
-    """The router and the first-call tool subsets are part of the agent, not of the model:
-    a case they would block can never pass, whatever backing model runs it."""
-    from advisor.agent.routing import Router
+def _estimate_case(**args) -> dict:
+    return _case(turns=[{"user": "q", "calls": [{"name": "estimate", "args": {"model": {"model": "qwen3-8b"}, **args}}]}])
 
-    router = Router.from_catalog(load_catalog())
-    tools = ["recommend", "estimate", "license", "search_articles"]
-    blocked = []
-    for case in shipped:
-        earlier: tuple[str, ...] = ()
-        for n, turn in enumerate(case.turns):
-            route = router.route(turn.user, has_history=n > 0)
-            allowed = router.first_tools(turn.user, has_history=n > 0, available=tools, earlier_tools=earlier)
-            names = [c.name for c in turn.calls]
-            if turn.expects_none and route != "reply":
-                blocked.append((case.id, n, "should reply", route))
-            elif names and (route != "call" or not set(names[:1] if turn.order == "strict" else names) & set(allowed)):
-                blocked.append((case.id, n, names, route, allowed))
-            earlier = tuple(dict.fromkeys(names))
-    assert blocked == []
+
+@pytest.mark.parametrize("args", [
+    {"hardware": {"contains": ["4090"]}},
+    {"gpu": {"gpu": "rtx-3090"}, "gpus": 2},
+    {"gpus": {"one_of": [2, 4]}},
+    {"cpu_only": True, "ram_gb": {"approx": 16, "tol": 0.5}},
+    {"gpus": {"absent": True}, "cpu_only": {"absent": True}},
+    {"quant": "Q8_0", "context": {"approx": 16384, "tol": 1}},
+])
+def test_cases_may_name_the_tools_arguments_and_what_hardware_text_means(args) -> None:
+    assert parse_cases([_estimate_case(**args)], "mine.yaml", load_catalog())
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"gpus": 1.5}, "gpus is a count of GPUs"),
+    ({"gpus": "two"}, "gpus is a count of GPUs"),
+    ({"gpus": {"approx": 2, "tol": 1}}, "gpus is a count of GPUs"),
+    ({"cpu_only": "yes"}, "cpu_only is true or false"),
+    ({"vram": {"approx": 24, "tol": 1}}, "estimate has no argument vram"),
+    ({"min_context": 4096}, "estimate has no argument min_context"),  # recommend's older name only
+])
+def test_misnamed_or_mistyped_argument_rules_are_errors(args, message) -> None:
+    with pytest.raises(InvalidRequest, match=message):
+        parse_cases([_estimate_case(**args)], "mine.yaml", load_catalog())
+
+
+def test_tools_the_advisor_lacks_are_not_checked_for_argument_names() -> None:
+    case = _case(turns=[{"user": "q", "calls": [{"name": "weather", "args": {"city": "Paris"}}]}])
+    assert parse_cases([case], "mine.yaml", load_catalog())
+
+
+@pytest.mark.parametrize("split, files", [("dev", ["dev.yaml"]), ("test", ["test.yaml"]), ("all", ["dev.yaml", "test.yaml"])])
+def test_splits_name_the_generalization_files(split, files) -> None:
+    found = split_files(split)
+    assert [p.name for p in found.values()] == files and all(p.parent.name == "generalization" for p in found.values())
+
+
+def test_an_unknown_split_is_an_error() -> None:
+    with pytest.raises(InvalidRequest, match="unknown split 'train'"):
+        split_files("train")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.schema import Model
+from tests.tools.conftest import SRC, dense_model, fact
 from tools.errors import InvalidRequest, UnknownName
 from tools.estimate import estimate, kv_cache_bytes, weights_bytes
 from tools.requests import CustomModel, EstimateRequest, HardwareSpec
@@ -122,3 +124,89 @@ def test_bad_input_gets_specific_errors(catalog):
         HardwareSpec(vram_gb=10_000_000)
     with pytest.raises(ValueError):
         EstimateRequest(model="dense-8b", context=0)
+
+
+def with_model(catalog, model: dict):
+    return catalog.model_copy(update={"models": [*catalog.models, Model.model_validate(model)]})
+
+
+def fixed_precision_moe() -> dict:
+    """Shaped like gpt-oss-20b: 91.4% of the weights ship as 4.25-bit MXFP4 whatever the label."""
+    return {
+        **dense_model("fp-moe-21b", 21.0, 24, 8, 64), "architecture": "moe", "params_active_b": fact(3.6),
+        "fixed_precision": {"share_of_params": 0.914, "bits_per_weight": 4.25, "other_min_bits": 6.0, **SRC},
+    }
+
+
+def test_a_fixed_precision_share_is_kept_at_quants_below_its_own_bits(catalog):
+    cat = with_model(catalog, fixed_precision_moe())
+    moe = shape(cat, "fp-moe-21b")
+    q2 = weights_bytes(moe, resolve_quant("Q2_K", cat))
+    # 0.914 x 4.25 + 0.086 x max(3.15, 6.0) bits: ~11.55 GB, what real gpt-oss-20b Q2_K files weigh (11.5 GB).
+    assert q2 == pytest.approx(21e9 * (0.914 * 4.25 + 0.086 * 6.0) / 8)
+    assert q2 == pytest.approx(11.5e9, rel=0.03)
+    assert weights_bytes(moe, resolve_quant("Q4_K_M", cat)) == pytest.approx(q2)  # the label barely moves the file
+    assert weights_bytes(moe, resolve_quant("F16", cat)) > 13e9
+
+
+def test_need_and_capacity_are_stated_in_one_unit(catalog):
+    result = estimate(EstimateRequest(model="dense-8b", hardware=HardwareSpec(gpu="Test GPU 16GB")), catalog)
+    assert result.memory_unit == "GB"
+    usable = round(16 * GIB * 0.95 / 1e9, 2)  # 16.32 GB: the 16 GiB card converted, not "16 GB"
+    assert result.hardware.usable_gb == usable
+    assert result.hardware.capacity_gb == round(16 * GIB / 1e9, 2)
+    assert f"{usable:g} GB usable" in result.fit_detail
+    assert "16 GiB" in result.fit_detail and "16 GB" not in result.fit_detail
+
+
+def test_expected_speed_falls_as_the_requested_context_grows(catalog):
+    hw = HardwareSpec(gpu="Test GPU 24GB")
+    short = estimate(EstimateRequest(model="dense-8b", context=1024, hardware=hw), catalog)
+    long = estimate(EstimateRequest(model="dense-8b", context=65536, hardware=hw), catalog)
+    # 64k tokens of f16 KV cache (8.6 GB) are read for every token, more than the 4.9 GB of weights.
+    assert long.decode_tps.expected < 0.6 * short.decode_tps.expected
+    assert long.decode_tps.high == short.decode_tps.high  # an empty context is the same in both
+
+
+def test_prefill_is_not_shown_as_an_unvalidated_figure(catalog):
+    result = estimate(EstimateRequest(model="dense-8b", hardware=HardwareSpec(gpu="Test GPU 24GB")), catalog)
+    assert result.prefill_tps is None and result.prefill_validated is False
+    assert any("prefill" in a and "not estimated" in a for a in result.assumptions)
+
+
+def test_a_moe_model_too_big_for_the_card_keeps_its_experts_in_ram(catalog):
+    hw = HardwareSpec(gpu="Test GPU 16GB", ram_gb=64)
+    result = estimate(EstimateRequest(model="moe-30b-a3b", quant="Q8_0", hardware=hw), catalog)
+    assert result.fit == "moe_offload"
+    assert result.gpu_layers == 48 and result.offload_layers == 0
+    assert 0 < result.cpu_moe_layers < 48  # some expert layers still fit on the 16 GiB card
+    assert f"--n-cpu-moe {result.cpu_moe_layers}" in result.llama_server and "-ngl 99" in result.llama_server
+    # Only the active experts of the offloaded layers cross RAM bandwidth: far faster than a layer split.
+    layer_split = decode_seconds_per_token_for(catalog, "moe-30b-a3b", "Q8_0", hw, result)
+    assert result.decode_tps.expected > 1.5 * layer_split
+
+
+def decode_seconds_per_token_for(catalog, model_id, quant, hw, result) -> float:
+    """tok/s of the same model with a plain layer split (-ngl), for comparison."""
+    from tools.estimate import backend_profile, decode_seconds_per_token
+    from tools.shapes import device_from_spec
+
+    device = device_from_spec(hw, catalog)
+    moe = shape(catalog, model_id)
+    gpu_layers = 20  # about what a 16 GiB card holds of a 32 GB model
+    cpu = backend_profile(catalog, "cpu")
+    seconds = decode_seconds_per_token(moe, resolve_quant(quant, catalog), device, backend_profile(catalog, "cuda", device), cpu,
+                                       gpu_layers, result.context, "f16")
+    return 1 / seconds
+
+
+def test_dense_models_and_unified_memory_never_use_expert_offload(catalog):
+    dense = estimate(EstimateRequest(model="dense-70b", hardware=HardwareSpec(gpu="tg24", ram_gb=64)), catalog)
+    assert dense.fit == "gpu_cpu_offload" and dense.cpu_moe_layers is None
+    assert "-ngl 36" in dense.llama_server and "--n-cpu-moe" not in dense.llama_server
+
+
+def test_every_estimate_carries_a_llama_server_line(catalog):
+    result = estimate(EstimateRequest(model="dense-8b", context=16384, kv_cache="q8_0", hardware=HardwareSpec(gpu="tg24")), catalog)
+    assert result.llama_server == "llama-server -m dense-8b-Q4_K_M.gguf -c 16384 -ngl 99 -fa on -ctk q8_0 -ctv q8_0"
+    assert result.ollama_run is None  # no tag known for the synthetic model

@@ -14,7 +14,7 @@ FIXED_MACHINE = DetectedHardware(
     gpus=(GpuInfo(name="NVIDIA GeForce RTX 4070 Ti SUPER", memory_gb=16.0),),
 )
 
-ESTIMATE_CALL = {"model": "qwen3-30b-a3b", "gpu": "RTX 4090"}
+ESTIMATE_CALL = {"model": "qwen3-30b-a3b", "hardware": "RTX 4090"}
 ANSWER = (
     "Qwen3-30B-A3B **fits** on an RTX 4090 at Q4_K_M.\n\n"
     "| quant | memory | speed |\n|---|---|---|\n| Q4_K_M | 20.73 GB | ~152.7 tok/s |\n"

@@ -14,7 +14,7 @@ from advisor.cli import app
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list:
     calls: list = []
-    monkeypatch.setattr("tui.cli.open_chat", calls.append)
+    monkeypatch.setattr("tui.cli.open_chat", lambda model, base_url=None: calls.append(model))
     return calls
 
 

@@ -26,7 +26,7 @@ from chat_scripts import SIZE
 
 QUESTION = "What's the best coding model for a 16 GB card?"
 ESTIMATE = {
-    "model": "qwen3-coder-30b-a3b", "model_name": "Qwen3-Coder-30B-A3B", "quant": "Q3_K_M", "context": 8192,
+    "type": "estimate", "model": "qwen3-coder-30b-a3b", "model_name": "Qwen3-Coder-30B-A3B", "quant": "Q3_K_M", "context": 8192,
     "kv_cache_type": "f16", "backend": "llama.cpp",
     "hardware": {"name": "NVIDIA GeForce RTX 4070 Ti Super", "kind": "discrete", "backend": "cuda", "gpus": 1,
                  "memory_gb": 16.0, "bandwidth_gbps": 672.0, "ram_gb": 64.0},

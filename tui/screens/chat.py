@@ -316,6 +316,12 @@ class ChatScreen(Screen[None]):
         stopped = [p for p in (self.current, *self.queue) if p is not None and not p.stopped]
         if not stopped:
             return
+        if self.current is not None and self.advisor is not None:
+            # The worker notices its cancellation only at the next event, which a prompt being
+            # evaluated may not send for seconds: tell the model itself to stop now.
+            stop = getattr(self.advisor, "stop", None)
+            if stop is not None:
+                stop()
         self.workers.cancel_group(self, "answer")
         for pending in stopped:
             pending.stopped = True

@@ -20,8 +20,6 @@ class ToolBlock(Collapsible):
     def __init__(self, call: ToolCall, *, collapsed: bool = True) -> None:
         self.call = call
         self.args_line = Text.assemble(("arguments: ", "bold"), format_args(call.args) or "none")
-        if call.dropped:  # values the model made up, removed before the call ran (advisor/agent/arguments.py)
-            self.args_line.append_text(Text.assemble("\n", ("ignored, not in the question: ", "bold"), ", ".join(call.dropped)))
         self.body = Static(self.args_line, classes="tool-body")
         super().__init__(self.body, title="", collapsed=collapsed, classes="tool-block")
         self.set_title(f"⚙ {call.name} · running…")
@@ -37,6 +35,6 @@ class ToolBlock(Collapsible):
             self.body.update(Group(self.args_line, error))
             self.add_class("-failed")
             return
-        rendered = render_result(result.result)
+        rendered = render_result(result.result, result.name)  # the name reads results saved before payloads had a type
         self.set_title(f"⚙ {self.call.name} → {rendered.summary}")
         self.body.update(Group(self.args_line, rendered.table))
