@@ -84,9 +84,10 @@ class LlamaChatModel(StreamingChatModel):
         for message in messages:
             content = message.content if isinstance(message.content, str) else str(message.content)
             if isinstance(message, SystemMessage):
-                # Tools first, the agent's rules and examples last: a small model echoes the last lines
-                # it read, and an echoed example reply is a better start than "To call a tool, ...".
-                role, text = "system", (dialect.tools_prompt(tools) + "\n\n" if tools else "") + content
+                # The rules first, the tools and how to call them last: with the tools last, Qwen2.5-Coder
+                # starts a call for far more of the questions that need one (measured on the dev split:
+                # tools first cut tool selection to 46 %; leaked call syntax is cut in the graph anyway).
+                role, text = "system", content + ("\n\n" + dialect.tools_prompt(tools) if tools else "")
             elif isinstance(message, HumanMessage):
                 role, text = "user", content
             elif isinstance(message, ToolMessage):

@@ -41,8 +41,7 @@ def test_messages_render_calls_and_results_in_the_dialect():
         ToolMessage("first", tool_call_id="c1", name="recommend"), ToolMessage("second", tool_call_id="c2", name="estimate"),
     ], TOOLS)
     assert [t["role"] for t in turns] == ["system", "user", "assistant", "user"]
-    assert turns[0]["content"].startswith("# Tools") and turns[0]["content"].endswith("\n\nrules"), \
-        "the tools come first and the agent's rules last: a small model echoes the last lines it read"
+    assert turns[0]["content"].startswith("rules\n\n# Tools"), "the rules first, the tools and how to call them last"
     assert turns[2]["content"] == '<tool_call>\n{"name": "recommend", "arguments": {"task": "coding"}}\n</tool_call>'
     assert turns[3]["content"] == "<tool_response>\nfirst\n</tool_response>\n\n<tool_response>\nsecond\n</tool_response>"
 
