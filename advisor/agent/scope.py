@@ -86,10 +86,21 @@ class LazyScopeCheck:
         return True if self._check is None else self._check.in_scope(text)
 
 
+_built: dict[int, tuple[Catalog, LazyScopeCheck]] = {}  # one check per catalog object (load_catalog caches it)
+
+
 def default_scope_check(catalog: Catalog) -> LazyScopeCheck:
+    """The check for `catalog`, built once per process: each eval case opens a new Advisor, and the
+    catalog name patterns take a second to compile."""
+    known = _built.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+
     def load() -> ScopeCheck:
         from tools.article_search import _embedder  # noqa: PLC0415 - imports sentence-transformers (seconds)
 
         return ScopeCheck.of(_embedder(), catalog)
 
-    return LazyScopeCheck(load)
+    check = LazyScopeCheck(load)
+    _built[id(catalog)] = (catalog, check)
+    return check

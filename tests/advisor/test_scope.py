@@ -36,3 +36,11 @@ def test_a_check_whose_embedder_fails_to_load_lets_everything_through():
         raise OSError("no model files")
 
     assert LazyScopeCheck(broken).in_scope("hello")
+
+
+def test_the_default_check_is_built_once_per_catalog():
+    from advisor.agent.scope import default_scope_check
+    from knowledge import load_catalog
+
+    catalog = load_catalog()
+    assert default_scope_check(catalog) is default_scope_check(catalog)
