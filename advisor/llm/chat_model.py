@@ -155,6 +155,8 @@ class LlamaChatModel(StreamingChatModel):
             if signal is None or not signal.is_set():
                 raise
             # llama_decode returned 2 (aborted): the prompt's cache position is intact, the stop was asked for
+        finally:
+            self.runtime.abort_when(None)  # a set signal must not abort the next caller of the shared llama
 
     def _decode(self, tokens: list[int], grammar: LlamaGrammar | None, limit: int, counts: dict[str, int],
                 continuing: bool, text_only: bool) -> Iterator[str]:
