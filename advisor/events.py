@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Protocol, Union
 
+STOPPED = "[stopped]"  # ends an answer cut short (Esc in the chat, Ctrl-C in `advisor ask`), on screen and in the thread
+
 
 @dataclass(frozen=True)
 class UserMessage:

@@ -349,7 +349,7 @@ def _has_digit(text: str) -> bool:
 # The GGUF label people mean by a bit width: the K-quant "medium" mix where one exists, since
 # that is what model pages and llama.cpp's docs recommend by default.
 _BITS_TO_LABEL = {2: "Q2_K", 3: "Q3_K_M", 4: "Q4_K_M", 5: "Q5_K_M", 6: "Q6_K", 8: "Q8_0", 16: "F16", 32: "F32"}
-_QUANT_WORDS = {
+QUANT_WORDS = {
     "half precision": "F16", "half": "F16", "fp16": "F16", "f16": "F16", "float16": "F16",
     "full precision": "F32", "fp32": "F32", "f32": "F32", "float32": "F32",
     "bf16": "BF16", "bfloat16": "BF16", "brain float": "BF16",
@@ -366,11 +366,11 @@ def parse_quant(text: str | None, catalog: Catalog) -> str | None:
         return None
     said = text.strip()
     phrase = re.sub(r"\s+", " ", said.lower())
-    if phrase in _QUANT_WORDS:
-        return _label(_QUANT_WORDS[phrase], catalog)
+    if phrase in QUANT_WORDS:
+        return _label(QUANT_WORDS[phrase], catalog)
     phrase = re.sub(r"\s+", " ", _QUANT_FILLER.sub(" ", phrase)).strip() or phrase
-    if phrase in _QUANT_WORDS:
-        return _label(_QUANT_WORDS[phrase], catalog)
+    if phrase in QUANT_WORDS:
+        return _label(QUANT_WORDS[phrase], catalog)
     bits = _BITS.match(phrase)
     if bits:
         number = float(bits.group("n") or bits.group("i") or bits.group("q"))

@@ -33,7 +33,8 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("Stop answer", "Stop the answer being written (Esc)", "stop"),
 )
 
-BENCH_COMMAND = "Benchmark this machine"  # palette only (advisor/bench.py); kept out of PALETTE's chat-screen actions
+# An app action (advisor/bench.py), not one of the chat screen's: kept out of PALETTE, listed beside it.
+BENCH_COMMAND = ("Benchmark this machine", "Time the chat model on this machine; estimates for it then use the result")
 
 MODEL_CHOICES: tuple[tuple[str, str], ...] = tuple((pack.name, pack.title) for pack in PACKS.values())
 
@@ -77,13 +78,12 @@ class AdvisorApp(App[None]):
         chat = self._chat_screen()
         for title, help_text, action in PALETTE:
             yield SystemCommand(title, help_text, getattr(chat, f"action_{action}"))
-        yield SystemCommand(BENCH_COMMAND, "Time the chat model on this machine; estimates for it then use the result",
-                            self.action_bench)
+        yield SystemCommand(*BENCH_COMMAND, self.action_bench)
         yield SystemCommand("Help", "List every key (F1)", self.action_help)
 
     def action_bench(self) -> None:
         """Palette: `advisor bench` in a worker thread; the stored result calibrates this machine's estimates."""
-        self.notify("Timing prompt processing and generation of the chat model (a few seconds)…", title=BENCH_COMMAND)
+        self.notify("Timing prompt processing and generation of the chat model (a few seconds)…", title=BENCH_COMMAND[0])
         self.run_worker(self._bench, thread=True, exclusive=True, group="bench")
 
     def _bench(self) -> None:
@@ -101,7 +101,7 @@ class AdvisorApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         bindings = [*self.BINDINGS, *ChatScreen.BINDINGS, *ThreadList.BINDINGS]
-        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)], [(t, h) for t, h, _ in PALETTE]))
+        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)], [*[(t, h) for t, h, _ in PALETTE], BENCH_COMMAND]))
 
     def action_delete_chat(self) -> None:
         """Bound on the chat list (Delete key); the chat screen asks for confirmation."""

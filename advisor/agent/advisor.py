@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from functools import partial
 from typing import Callable, Iterator
 
 from langchain_core.language_models import BaseChatModel
@@ -25,7 +26,7 @@ from advisor.agent.grounding import ungrounded_figures
 from advisor.agent.prompt import final_answer, model_input, split_turns
 from advisor.agent.threads import ThreadInfo, ThreadStore
 from advisor.agent.toolset import AgentTool, build_tools
-from advisor.events import Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
+from advisor.events import STOPPED, Answer, Event, Failure, Timings, Token, ToolCall, ToolResult, UserMessage
 from advisor.llm.stop import StopSignal
 from advisor.bench import load_bench
 from advisor.profile import load_profile
@@ -33,6 +34,7 @@ from advisor.settings import Paths, chat_model_name, paths
 from knowledge import load_catalog
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
+from tools.spans import values_in
 
 Progress = Callable[[str, float], None]
 
@@ -45,7 +47,10 @@ class Advisor:
         self._interrupt = interrupt or threading.Event()
         self._store = ThreadStore(where.threads_db)
         self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
-        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), scope=scope)
+        # Calls may copy only phrases of the user's questions that the tools read (tools/spans.py).
+        # ADVISOR_FREE_ARGUMENTS=1 turns that off, to measure what it changes (evals/README.md).
+        copyable = None if os.environ.get("ADVISOR_FREE_ARGUMENTS") else partial(values_in, catalog=catalog)
+        self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), scope=scope, copyable=copyable)
         self._busy = threading.Lock()
         self._chat_model = chat_model
 
@@ -73,16 +78,33 @@ class Advisor:
             return
         self._interrupt.clear()
         finished = False
+        streamed: list[str] = []
         try:
             self._store.record_question(thread_id, question)
-            yield from self._run_turn(question, thread_id)
+            yield from self._run_turn(question, thread_id, streamed)
             finished = True
         finally:
             if not finished:
                 self._interrupt.set()
+                self._keep_stopped(thread_id, "".join(streamed))
             self._busy.release()
 
-    def _run_turn(self, question: str, thread_id: str) -> Iterator[Event]:
+    def _keep_stopped(self, thread_id: str, text: str) -> None:
+        """A stream closed mid-turn (Esc in the chat): the text written so far becomes the turn's
+        answer, marked as stopped, so the thread shows what the person saw and the next question
+        does not continue the unfinished turn."""
+        config = {"configurable": {"thread_id": thread_id}}
+        try:
+            answer = AIMessage(content=f"{text.strip()} {STOPPED}".strip(), additional_kwargs={"stopped": True})
+            turn = split_turns(self._graph.get_state(config).values.get("messages", []))[-1]
+            if len(turn) > 1 and isinstance(turn[-1], AIMessage) and not turn[-1].tool_calls:
+                answer.id = turn[-1].id  # the cut answer got saved already: replace it rather than add a second
+            self._graph.update_state(config, {"messages": [answer]}, as_node="finish")
+        except Exception:  # noqa: BLE001 - the question is already saved; losing the partial text must not raise here
+            if os.environ.get("ADVISOR_DEBUG"):
+                raise
+
+    def _run_turn(self, question: str, thread_id: str, streamed: list[str]) -> Iterator[Event]:
         started = time.perf_counter()
         first_token: float | None = None
         replies: list[AIMessage] = []
@@ -95,6 +117,7 @@ class Advisor:
                     if meta.get("langgraph_node") == "agent" and isinstance(chunk.content, str) and chunk.content:
                         if first_token is None:
                             first_token = time.perf_counter() - started
+                        streamed.append(chunk.content)
                         yield Token(chunk.content)
                     continue
                 for node, update in payload.items():

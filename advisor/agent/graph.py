@@ -7,9 +7,10 @@ does is validate and bound what the model decides:
 
 - `agent` offers the tools and lets the model either call or answer (the chat model decodes a
   call under a grammar built from the tool schemas, so a call is always well-formed JSON of a
-  known tool). Before the first step a llama.cpp model is asked whether the message is about
-  LLMs at all ("llm" or "other", read from its logits: prompt.TOPIC_RULE); "other" means it
-  answers without tools. On the last step the tools are withheld and the model must answer. A message
+  known tool; for a llama.cpp model the grammar also lets the copied arguments hold only phrases
+  of the user's questions that the tools read, tools/spans.py). Before the first step of a thread
+  a llama.cpp model is asked whether the message is about LLMs at all ("llm" or "other", read from
+  its logits: prompt.TOPIC_RULE); "other" means it answers without tools. On the last step the tools are withheld and the model must answer. A message
   far from everything the advisor covers (advisor/agent/scope.py: embedding similarity, the same
   for every backing model) is answered without tools.
 - A call identical to one already made in this turn is not run again (small models loop); if
@@ -29,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol, TypedDict
+from typing import Annotated, Any, Callable, Literal, Mapping, Protocol, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
@@ -41,14 +42,15 @@ from langgraph.graph.state import CompiledStateGraph
 from pydantic import ValidationError
 
 from advisor.agent.grounding import uncopied_arguments, without_unsupported_attribution
-from advisor.agent.prompt import (TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, final_answer, model_input, split_turns,
-                                   system_prompt)
+from advisor.agent.prompt import (PAST_TURNS, TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, final_answer, model_input,
+                                   split_turns, system_prompt)
 from advisor.agent.render import fallback_table
 from advisor.agent.toolset import AgentTool
 from advisor.errors import PromptTooLong
 from advisor.llm.probe import Probe
 from tools.errors import AdvisorError, UnknownName
 from tools.resolve import normalize
+from tools.spans import COPIED
 
 MAX_STEPS = 4  # model calls per turn: up to three rounds of tool calls, then it must answer
 # Where an answer turns into call syntax or prompt text; everything from here on is cut.
@@ -74,6 +76,7 @@ class Deciders:
     must_answer: Runnable
     first: Runnable  # may_call, with the topic question put to the model first (prompt.TOPIC_RULE)
     instructions: str
+    copies: bool = False  # the model decodes calls under a grammar that can hold the user's phrases (`copied=`)
 
     @classmethod
     def of(cls, chat_model: BaseChatModel, tools: list[AgentTool]) -> Deciders:
@@ -85,7 +88,8 @@ class Deciders:
         if getattr(chat_model, "answers_probes", False):  # other backends decide with their native tool calling
             yes, no = TOPIC_WORDS
             first = chat_model.bind_tools(schemas, tool_choice="auto", probe=Probe(TOPIC_QUESTION, yes, no, TOPIC_MARGIN))
-        return cls(may_call, chat_model.bind_tools(schemas, tool_choice="none"), first, instructions)
+        return cls(may_call, chat_model.bind_tools(schemas, tool_choice="none"), first, instructions,
+                   copies=getattr(chat_model, "copies_by_grammar", False))
 
 
 def validation_text(exc: ValidationError) -> str:
@@ -184,16 +188,24 @@ def _without_repeats(reply: AIMessage, turn: list[BaseMessage]) -> AIMessage:
     return reply.model_copy(update={"tool_calls": fresh})
 
 
-def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bool, scope: Scope | None) -> AIMessage:
+def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bool, scope: Scope | None,
+            copyable: Copyable | None) -> AIMessage:
     steps = state.get("steps", 0) + 1
-    turn = split_turns(state["messages"])[-1]
+    turns = split_turns(state["messages"])
+    turn = turns[-1]
     llm = deciders.may_call if has_tools and steps < max_steps else deciders.must_answer
-    first_message = len(split_turns(state["messages"])) == 1
+    first_message = len(turns) == 1
     if steps == 1 and first_message and scope is not None and not scope.in_scope(str(turn[0].content)):
         llm = deciders.must_answer
-    elif steps == 1 and llm is deciders.may_call:
-        llm = deciders.first
-    reply = _invoke(llm, state["messages"], deciders.instructions)
+    elif steps == 1 and first_message and llm is deciders.may_call:
+        llm = deciders.first  # like the scope check, the topic question judges a thread's opening message only
+    extra: dict[str, Any] = {}
+    if llm is not deciders.must_answer and deciders.copies and copyable is not None:
+        # The questions the model sees (model_input keeps PAST_TURNS earlier ones): what a call may copy.
+        asked = [str(t[0].content) for t in turns[-(PAST_TURNS + 1):] if t and isinstance(t[0], HumanMessage)]
+        found = copyable(asked)
+        extra["copied"] = {name: found.get(name, ()) for name in COPIED}
+    reply = _invoke(llm, state["messages"], deciders.instructions, **extra)
     if llm is deciders.must_answer and (reply.tool_calls or reply.invalid_tool_calls):
         reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run
     if reply.tool_calls and not reply.invalid_tool_calls:
@@ -204,12 +216,12 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
     return reply
 
 
-def _invoke(llm: Runnable, messages: list[AnyMessage], instructions: str) -> AIMessage:
+def _invoke(llm: Runnable, messages: list[AnyMessage], instructions: str, **extra: Any) -> AIMessage:
     """One model call; if the conversation no longer fits the context window, earlier turns are left out."""
     try:
-        reply = llm.invoke(model_input(messages, instructions))
+        reply = llm.invoke(model_input(messages, instructions), **extra)
     except PromptTooLong:
-        reply = llm.invoke(model_input(messages, instructions, past_turns=0))
+        reply = llm.invoke(model_input(messages, instructions, past_turns=0), **extra)
     assert isinstance(reply, AIMessage)
     return reply
 
@@ -218,13 +230,18 @@ class Scope(Protocol):
     def in_scope(self, text: str) -> bool: ...
 
 
+# The user's questions -> for each copied argument, the phrases of them its parser reads (tools/spans.values_in).
+Copyable = Callable[[list[str]], Mapping[str, tuple[str, ...]]]
+
+
 def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer: BaseCheckpointSaver | None,
-                *, max_steps: int = MAX_STEPS, scope: Scope | None = None) -> CompiledStateGraph:
+                *, max_steps: int = MAX_STEPS, scope: Scope | None = None,
+                copyable: Copyable | None = None) -> CompiledStateGraph:
     by_name = {tool.name: tool for tool in tools}
     deciders = Deciders.of(chat_model, tools)
 
     def agent(state: AgentState) -> dict[str, Any]:
-        return {"messages": [_decide(deciders, state, max_steps, bool(tools), scope)], "steps": state.get("steps", 0) + 1}
+        return {"messages": [_decide(deciders, state, max_steps, bool(tools), scope, copyable)], "steps": state.get("steps", 0) + 1}
 
     def route(state: AgentState) -> Literal["tools", "finish"]:
         last = state["messages"][-1]

@@ -15,10 +15,9 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from advisor.commands.common import console, errors, print_json, user_errors
-from advisor.events import Answer, Event, Failure, Token, ToolCall, ToolResult
+from advisor.events import STOPPED, Answer, Event, Failure, Token, ToolCall, ToolResult
 from advisor.llm.choices import with_base_url
 
-STOPPED = "[stopped]"  # written after an answer cut short by Ctrl-C
 EXIT_STOPPED = 130  # what shells report for a command ended by Ctrl-C (128 + SIGINT)
 
 ModelOpt = typer.Option(None, "--model", help="Model pack (qwen1.5b, qwen0.5b, gemma270m), a GGUF path, or a server: "

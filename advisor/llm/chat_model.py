@@ -43,13 +43,16 @@ from advisor.llm.streaming import StreamingChatModel
 from advisor.settings import paths
 
 ANSWER_TOKENS = 320  # hard cap on an answer
-SENTENCE_TOKENS = 60  # past this, an answer stops at the end of its sentence (each token costs ~0.1 s here)
+# Past this, an answer stops at the end of its sentence (each token costs ~0.1 s here). Measured
+# (evals/results/answer-cap-dev.md): caps of 60, 120 and 200 pass the same answer checks on 12 dev cases.
+SENTENCE_TOKENS = 60
 CALL_TOKENS = 160
 
 
 class LlamaChatModel(StreamingChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     answers_probes: ClassVar[bool] = True  # a bound `probe=Probe(...)` is put to the model before an "auto" step
+    copies_by_grammar: ClassVar[bool] = True  # `copied=` narrows the copied arguments of a call (tools/spans.py)
 
     runtime: LlamaRuntime
     model_name: str
@@ -104,14 +107,20 @@ class LlamaChatModel(StreamingChatModel):
                 turns.append({"role": role, "content": text})
         return turns
 
-    def _call_grammar(self, tools: list[dict[str, Any]], allowed: list[str] | None) -> LlamaGrammar:
+    def _call_grammar(self, tools: list[dict[str, Any]], allowed: list[str] | None,
+                      copied: dict[str, Sequence[str]] | None = None) -> LlamaGrammar:
+        """The grammar of one call: a known tool with schema-shaped arguments. With `copied`
+        (argument -> the phrases of the user's messages its parser reads, tools/spans.py), such an
+        argument may only hold one of those phrases, and is absent when the list is empty."""
         chosen = [t for t in tools if allowed is None or t["function"]["name"] in allowed] or tools
-        key = json.dumps(chosen, sort_keys=True)
+        key = json.dumps([chosen, copied], sort_keys=True)
         if key not in self._grammars:
+            if len(self._grammars) > 64:  # copied phrases differ per conversation: keep the cache bounded
+                self._grammars.clear()
             schema = {"oneOf": [{
                 "type": "object",
                 "properties": {"name": {"const": t["function"]["name"]},
-                               "arguments": t["function"].get("parameters", {"type": "object"})},
+                               "arguments": _copying(t["function"].get("parameters", {"type": "object"}), copied)},
                 "required": ["name", "arguments"],
             } for t in chosen]}
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
@@ -202,7 +211,8 @@ class LlamaChatModel(StreamingChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         """tool_choice "any"/"required"/a name: a call under the grammar; "none": text only (the
         tools stay in the prompt, so its cached prefix still matches); None/"auto": the model's
-        first characters decide. `allowed_tools` (names) narrows the grammar to some tools."""
+        first characters decide. `allowed_tools` (names) narrows the grammar to some tools, `copied`
+        the copied arguments to the user's phrases (see _call_grammar)."""
         tools: list[dict[str, Any]] = kwargs.get("tools") or []
         choice = kwargs.get("tool_choice")
         mode = "reply" if choice == "none" or not tools else "auto" if choice in (None, "auto") else "call"
@@ -224,7 +234,7 @@ class LlamaChatModel(StreamingChatModel):
                 is_call = yield from self._answer_or_call(prompt, counts, run_manager)
             if is_call:
                 raw = "".join(self._pieces(self.runtime.tokenize(prompt + dialect.call_open),
-                                           self._call_grammar(tools, allowed), CALL_TOKENS, counts,
+                                           self._call_grammar(tools, allowed, kwargs.get("copied")), CALL_TOKENS, counts,
                                            continuing=mode == "auto"))
                 yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[_call_chunk(raw)]))
         usage = {"input_tokens": counts["prompt"], "output_tokens": counts["generated"],
@@ -290,6 +300,21 @@ class LlamaChatModel(StreamingChatModel):
         logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
         logits[self.runtime.call_openers] = -np.inf
         return int(np.argmax(logits))
+
+
+def _copying(parameters: dict[str, Any], copied: dict[str, Sequence[str]] | None) -> dict[str, Any]:
+    """Tool parameters with each copied argument narrowed to the phrases the user wrote (or removed)."""
+    if copied is None:
+        return parameters
+    properties = dict(parameters.get("properties", {}))
+    for name, values in copied.items():
+        if name in properties:
+            if values:
+                properties[name] = {"enum": list(values)}
+            else:
+                del properties[name]
+    required = [r for r in parameters.get("required", []) if r in properties]
+    return {**parameters, "properties": properties, "required": required}
 
 
 def _call_chunk(raw: str) -> dict[str, Any]:

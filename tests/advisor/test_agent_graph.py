@@ -4,6 +4,7 @@ the step limit, leaks), follow-ups, persistence, and turns that never die."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -11,7 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from advisor.agent import open_advisor
 from advisor.agent.graph import MAX_STEPS
 from advisor.agent.transcript import record_turn
-from advisor.events import Answer, Token, ToolCall, ToolResult, UserMessage
+from advisor.events import STOPPED, Answer, Token, ToolCall, ToolResult, UserMessage
 from advisor.llm.scripted import ScriptedChatModel, tool_call
 from advisor.profile import save_profile
 from tools.requests import HardwareSpec
@@ -190,24 +191,22 @@ def test_empty_answer_falls_back_to_a_table(tmp_path):
     assert turn.fallback and "| license | commercial |" in turn.answer
 
 
-def test_follow_up_sees_the_previous_turn_compacted_to_its_call_and_answer(tmp_path):
+def test_follow_up_sees_a_note_of_the_earlier_calls_and_results_but_not_the_earlier_answers(tmp_path):
     advisor, model = advisor_with([
         tool_call("recommend", {"task": "coding", "hardware": "16 GB card"}), "Devstral (IQ4_XS, 15.48 GB).",
         tool_call("recommend", {"task": "coding", "hardware": "24 GB"}), "With 24 GB: Devstral at Q6_K.",
     ], tmp_path)
     list(advisor.stream(QUESTION, "t1"))
     turn = record_turn(advisor.stream("and with 24 GB?", "t1"))
-    first_call_of_turn_two = model.seen[2]
-    texts = [(type(m).__name__, m.content) for m in first_call_of_turn_two]
-    assert ("HumanMessage", QUESTION) in texts
-    assert ("AIMessage", "Devstral (IQ4_XS, 15.48 GB).") in texts
-    assert texts[-1] == ("HumanMessage", "and with 24 GB?")
-    earlier_calls = [c for m in first_call_of_turn_two if isinstance(m, AIMessage) for c in m.tool_calls]
-    assert [(c["name"], c["args"]) for c in earlier_calls] == [("recommend", {"task": "coding", "hardware": "16 GB card"})]
-    [earlier_result] = tool_messages(first_call_of_turn_two)
-    full = tool_messages(model.seen[1])[0].content
-    assert earlier_result.content == full.splitlines()[0] and len(full.splitlines()) > 1, \
-        "only the first line of an old result is kept"
+    shown = model.seen[2]
+    assert [type(m).__name__ for m in shown] == ["SystemMessage", "HumanMessage"], "one question, the note inside it"
+    text = shown[1].content
+    assert f'I asked: "{QUESTION}"' in text
+    assert 'You called recommend {"task": "coding", "hardware": "16 GB card"}' in text
+    full = tool_messages(model.seen[1])[0].content.splitlines()
+    assert f"Result: {full[0]}" in text and len(full) > 1 and full[1] not in text, "only the first line of an old result"
+    assert "Devstral (IQ4_XS, 15.48 GB)." not in text, "earlier answers are left out: the model would copy them"
+    assert text.endswith("Now: and with 24 GB?")
     assert turn.tool_calls[0].args == {"task": "coding", "hardware": "24 GB"}
 
 
@@ -232,6 +231,20 @@ def test_question_is_saved_even_when_the_reader_stops_mid_answer(tmp_path):
     history = advisor.history("t1")
     assert history and history[0] == UserMessage("Tell me about MoE models")
     assert advisor.threads()[0].id == "t1"
+
+
+def test_a_stopped_answer_is_kept_in_the_thread_marked_and_the_next_question_starts_afresh(tmp_path):
+    advisor, model = advisor_with(["A long answer that the person will not wait for.", "MoE means mixture of experts."],
+                                  tmp_path)
+    stream = advisor.stream("Tell me about MoE models", "t1")
+    shown = [next(stream).text, next(stream).text]
+    stream.close()
+    [answer] = [e for e in advisor.history("t1") if isinstance(e, Answer)]
+    assert answer.text == f"{''.join(shown).strip()} {STOPPED}", "what the person saw, marked as stopped"
+    assert record_turn(advisor.stream("what does MoE mean?", "t1")).answer == "MoE means mixture of experts."
+    question = model.seen[1][-1].content
+    assert 'I asked: "Tell me about MoE models"' in question and question.endswith("Now: what does MoE mean?"), \
+        "the stopped turn is closed: the next question is a new turn"
 
 
 def test_no_hardware_named_uses_the_saved_profile(tmp_path):
@@ -356,3 +369,29 @@ def test_a_bit_width_nobody_said_is_sent_back_but_a_respelled_one_is_not(tmp_pat
     advisor, _ = advisor_with([tool_call("estimate", args), "ok"], tmp_path)
     [result] = [e for e in advisor.stream(question, "t1") if isinstance(e, ToolResult)]
     assert (result.error_kind == "call") is rejected, result.error
+
+
+class CopyingModel(ScriptedChatModel):
+    """A scripted model that, like the llama.cpp one, decodes calls under a grammar of the user's phrases:
+    it records the `copied` values each step was given."""
+
+    copies_by_grammar: ClassVar[bool] = True
+    copied: list = []
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.copied.append(kwargs.get("copied"))
+        return super()._stream(messages, stop, run_manager, **kwargs)
+
+
+def test_a_model_that_copies_by_grammar_is_offered_the_phrases_of_the_threads_questions(tmp_path):
+    model = CopyingModel(replies=[tool_call("estimate", {"model": "qwen3 8b", "hardware": "my 3060"}), "Fits.",
+                                  tool_call("estimate", {"model": "qwen3 8b", "hardware": "my 3060", "context": "32k"}),
+                                  "Still fits."], copied=[])
+    advisor = open_advisor(chat_model=model, data_dir=tmp_path)
+    record_turn(advisor.stream("can my 3060 run qwen3 8b", "t1"))
+    record_turn(advisor.stream("and at 32k?", "t1"))
+    first, answer, follow_up, _ = model.copied
+    assert "my 3060" in first["hardware"] and first["context"] == () and first["quant"] == ()
+    assert answer is not None, "every step that may call gets the phrases"
+    assert "my 3060" in follow_up["hardware"] and "32k" in follow_up["context"], "earlier questions count too"
+

@@ -16,7 +16,7 @@ from advisor.profile import load_profile
 from knowledge import load_catalog
 from tools.estimate import estimate
 from tools.requests import EstimateRequest, HardwareSpec
-from tui.app import PALETTE
+from tui.app import BENCH_COMMAND, PALETTE
 from tui.screens.help import HelpScreen
 from tui.screens.hardware import HardwareScreen
 from tui.screens.models import ModelScreen
@@ -226,6 +226,9 @@ async def test_help_and_palette_list_every_action(make_app):
         assert {"Switch backing model", "Edit hardware", "Rebuild index", "Copy last answer", "Export chat as Markdown"} <= titles
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+        listed = {title for title, _ in app.screen.palette}
+        palette_only = titles - listed - {"Help", "Quit", "Keys", "Screenshot", "Theme", "Maximize", "Minimize"}
+        assert BENCH_COMMAND[0] in listed and not palette_only, "the help lists every command of the palette"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -1,0 +1,100 @@
+"""The phrases a copied argument may hold: what each parser reads in a message, over many phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import load_catalog
+from tools.spans import COPIED, copyable_values, phrases, values_in
+
+CATALOG = load_catalog()  # the real device names: what the phrases are read against
+
+# message -> {argument: a phrase that must be offered}; the arguments not named must offer nothing.
+OFFERED = [
+    ("anything decent for a 3070?", {"hardware": "a 3070"}),
+    ("what can my 4080 handle", {"hardware": "my 4080"}),
+    ("local chatbot, 12 gigs of video memory", {"hardware": "12 gigs of video memory"}),
+    ("best coding model for a 16 GB card?", {"hardware": "a 16 GB card"}),
+    ("got an RTX 4070 Ti Super, which model for rp", {"hardware": "RTX 4070 Ti Super"}),
+    ("M3 Ultra 512gb, can it do qwen3 235b at 32k?", {"hardware": "M3 Ultra 512gb", "context": "32k"}),
+    ("m4 max 64gb macbook, biggest model?", {"hardware": "m4 max 64gb"}),
+    ("two 3090s + 64gb ram, biggest model at 8 bit", {"hardware": "two 3090s + 64gb ram", "quant": "8 bit"}),
+    ("2x4090 — llama 3.3 70b in 4-bit?", {"hardware": "2x4090", "quant": "4-bit"}),
+    ("4 H100s for deepseek r1?", {"hardware": "4 H100s"}),
+    ("laptop with 16 GB RAM, no GPU: phi-4 mini?", {"hardware": "laptop with 16 GB RAM, no GPU"}),
+    ("cpu only, 32gb ddr5, what runs", {"hardware": "cpu only, 32gb ddr5"}),
+    ("4090 + 64GB RAM, mixtral 8x7b at q5?", {"hardware": "4090 + 64GB RAM", "quant": "q5"}),
+    ("8GB", {"hardware": "8GB"}),
+    ("is 30 tok/s realistic for gpt-oss 120b on a dgx spark", {"hardware": "dgx spark", "speed": "30 tok/s"}),
+    ("what gpu do i need for llama 3.3 70b at 20 tokens per second", {"speed": "20 tokens per second"}),
+    ("need at least 25 t/s from qwen3 32b", {"speed": "25 t/s"}),
+    ("gemma 3 27b at q4 — what do I need", {"quant": "q4"}),
+    ("fp16 mistral 7b on a 24 GB card", {"quant": "fp16", "hardware": "a 24 GB card"}),
+    ("Q8_0 qwen2.5 14b, fits in 16 gigs?", {"quant": "Q8_0", "hardware": "16 gigs"}),
+    ("phi-4 at half precision", {"quant": "half precision"}),
+    ("qwen 2.5 coder 32b with 128k context on two 3090s", {"context": "128k context", "hardware": "two 3090s"}),
+    ("context of 32768 tokens for phi-4 on my 3060 12gb", {"context": "32768 tokens", "hardware": "my 3060 12gb"}),
+    ("llama 3.1 8b, 64K ctx", {"context": "64K ctx"}),
+    ("mistral small with a 1M token window", {"context": "1M token window"}),
+    # rejected values of the argument's kind stay offered, so the user hears the tool's error
+    ("RTX 9090 for llama 3 8b?", {"hardware": "RTX 9090"}),
+    ("-8 GB card, what fits", {"hardware": "-8 GB card"}),
+    ("a 900 TB card for llama", {"hardware": "900 TB card"}),
+    ("can a M9 Ultra run deepseek", {"hardware": "M9 Ultra"}),
+    ("qwen3 8b at Q9 on my 3060", {"quant": "Q9", "hardware": "my 3060"}),
+    ("mistral at 10M tokens context", {"context": "10M tokens"}),
+    # nothing to copy
+    ("heyy", {}),
+    ("what's the license of qwen3?", {}),
+    ("how much VRAM does Cyberpunk need at 1440p", {}),
+    ("what do the articles say about MoE speed", {}),
+    ("can I run Gemma 3 on my machine", {}),
+    ("is llama 3.3 70b any good", {}),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), OFFERED, ids=[m for m, _ in OFFERED])
+def test_each_argument_offers_the_phrases_its_parser_reads(message: str, expected: dict[str, str]) -> None:
+    found = copyable_values(message, CATALOG)
+    for name, phrase in expected.items():
+        assert phrase in found.get(name, ()), f"{name}: {found.get(name)}"
+    assert set(found) == set(expected), found
+
+
+# message -> (argument, a phrase it must not offer): words another argument (or nothing) owns
+NOT_OFFERED = [
+    ("can my 3060 run llama 3 8b", "quant", "8b"),  # a parameter count, not 8-bit
+    ("gemma 3 27b at q4", "hardware", "gemma 3"),  # a model, not a machine
+    ("gemma 3 27b at q4", "hardware", "gemma 3 27b"),
+    ("M3 Ultra 512gb, qwen3 235b at 32k?", "context", "512gb"),  # memory, not a context length
+    ("is 30 tok/s realistic for gpt-oss 120b", "context", "120b"),
+    ("my 3090, qwen3 32b", "context", "3090"),  # a card, not 3,090 tokens
+    ("my 3090, qwen3 32b", "speed", "3090"),
+    ("12 gigs of vram", "context", "12"),
+    ("llama 3.3 70b at 8 bit, what gpu", "hardware", "70b at 8 bit"),
+    ("qwen 7b with 8192 context on a 3060", "context", "qwen 7b with 8192 context on a 3060"),
+]
+
+
+@pytest.mark.parametrize(("message", "name", "phrase"), NOT_OFFERED, ids=[f"{m}-{n}" for m, n, _ in NOT_OFFERED])
+def test_a_phrase_of_another_kind_is_not_offered(message: str, name: str, phrase: str) -> None:
+    assert phrase not in copyable_values(message, CATALOG).get(name, ())
+
+
+def test_every_offered_phrase_is_the_users_words():
+    message = "Two 3090s (48GB), 64 GB DDR4 — Llama 3.3 70B at Q4_K_M with 16k ctx, 15 tok/s?"
+    for phrase in phrases(message):
+        assert phrase in message
+        assert phrase == phrase.strip("?!.,;:\"'()")
+
+
+def test_phrases_are_at_most_eight_words_and_each_once():
+    found = phrases("a b a b a b a b a b")
+    assert len(found) == len(set(found))
+    assert max(len(p.split()) for p in found) == 8
+
+
+def test_a_threads_questions_are_merged():
+    merged = values_in(["can my 3060 run qwen3 8b", "and at 32k context?"], CATALOG)
+    assert "my 3060" in merged["hardware"] and "32k context" in merged["context"]
+    assert set(merged) <= set(COPIED)

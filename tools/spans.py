@@ -1,0 +1,146 @@
+"""The phrases of a message that each copied argument can hold.
+
+The agent's hardware, quant, context and speed arguments are the user's words, copied
+(tools/phrasing.py reads them). A small model still fills them from memory: "rtx 3070" for a
+user who wrote "heyy", "512gb" as a context, "Gemma 3" as hardware. This module lists, for one
+message, every phrase (a run of up to MAX_WORDS words) that the argument's own parser reads as
+a value; the chat model decodes a call under a grammar that admits only those phrases
+(advisor/llm/chat_model.py), so a call can only hold words the user wrote and the tools read.
+
+Nothing here guesses what the user wants: which argument to fill, with which of the phrases,
+or whether to fill it at all stays the model's decision. The rules only say what a value of
+each argument is, with the parsers' tests as their specification, plus three exclusions for
+phrases two arguments would both read, and one for phrases a parser rejects:
+
+- a phrase that names hardware is not a context length or a speed ("3090" is a card, not
+  3,090 tokens);
+- a context length is at least MIN_CONTEXT tokens and says it is one, with a k/M scale or a
+  word such as "tokens" or "context" (a bare "12" of "12 gigs" or "9090" is no context);
+- "8b" or "70B" is a parameter count, never a quant (the quant parser alone reads "8b" as 8-bit);
+- a speed carries its unit ("30 tok/s"); a bare number is never read as one here;
+- a phrase its parser rejects is still offered when it is plainly of the argument's kind ("RTX
+  9090", "-8 GB", "Q9"), so that the tool's specific error reaches the user; "Gemma 3" as
+  hardware is not (no word of it names hardware in the catalog).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+from knowledge.schema import Catalog
+from tools.errors import AdvisorError
+from tools.phrasing import QUANT_WORDS, parse_context, parse_hardware, parse_quant, parse_speed
+
+MAX_WORDS = 8  # "a laptop with 32 GB RAM and an RTX 4060" is the longest hardware people write in one go
+REJECTED_WORDS = 3  # "RTX 9090", "-8 GB card", "10M tokens": how long a wrong value is written
+MIN_CONTEXT = 512  # tokens: below this no one is asking about a context window
+COPIED = ("hardware", "quant", "context", "speed")
+
+# Punctuation that ends or opens a phrase rather than belonging to it ("card?", "(16k)").
+_EDGES = "?!.,;:\"'()[]{}<>*`"
+# What makes a rejected phrase one of the argument's kind: a memory size with its unit, a bit width
+# ("3 bit", "Q9", "int3"), a context word or a k/M-scaled number.
+_SIZE = re.compile(r"\d\s*(?:gb|gib|tb|tib|mb|gigs?|gigabytes?)\b", re.IGNORECASE)
+_BITS = re.compile(r"\b(?:\d+(?:\.\d+)?\s*-?\s*(?:bits?|bpw)|i?q\d+\w*|int\s*\d+)\b", re.IGNORECASE)
+_PARAMETERS = re.compile(r"\d\s*b\b", re.IGNORECASE)  # "8b", "70B": a parameter count, though the quant parser reads "8b" as 8-bit
+_CONTEXT_CUE = re.compile(r"\b(?:tokens?|context|ctx|window)\b|\d\s*[km]\b", re.IGNORECASE)
+# Words in hardware names that say nothing about which device ("graphics" could be any card).
+# Only words that name a make, a line or a chip family count: "bit", "on" or "laptop" occur in
+# catalog names too, but also in any question.
+_GENERIC = frozenset({"with", "and", "the", "for", "of", "on", "or", "only", "gb", "gpu", "graphics", "card", "memory",
+                      "ram", "bit", "bits", "older", "go", "point", "edition", "gen", "generation", "channel", "dual",
+                      "dual-channel", "integrated", "processor", "server", "desktop", "laptop", "mobile", "mini",
+                      "mini-pc", "air", "pro", "max", "super", "extreme", "core", "studio", "workstation", "ai",
+                      "cpu", "igpu", "apu", "apus", "cus", "eu", "lake", "rock", "orange", "pi", "ti"})
+_WORDS: dict[int, frozenset[str]] = {}
+_SPEED_UNIT = re.compile(r"(?:tok(?:en)?s?|t)\s*(?:/|per)\s*(?:s|sec|second|min|minute)\b|\btps\b", re.IGNORECASE)
+
+
+def phrases(text: str, max_words: int = MAX_WORDS) -> list[str]:
+    """Every run of 1..max_words words of `text`, punctuation trimmed from its ends, each once, in order."""
+    words = text.split()
+    seen: dict[str, None] = {}
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + max_words) + 1):
+            phrase = " ".join(words[start:end]).strip(_EDGES).strip()
+            if phrase:
+                seen.setdefault(phrase, None)
+    return list(seen)
+
+
+def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """For each copied argument, the phrases of `text` its parser reads as a value (see the module docstring).
+
+    An argument with no such phrase is missing from the result: the user gave no value for it.
+    """
+    found: dict[str, list[str]] = {name: [] for name in COPIED}
+    words = _hardware_words(catalog)
+    for phrase in phrases(text):
+        hardware = _reads(phrase, lambda: not parse_hardware(phrase, catalog).is_empty,
+                          lambda: bool(_SIZE.search(phrase)) or bool(words & set(phrase.lower().split())))
+        if hardware:
+            found["hardware"].append(phrase)
+            continue
+        if _quant_like(phrase) and _reads(phrase, lambda: parse_quant(phrase, catalog) is not None,
+                                                     lambda: bool(_BITS.search(phrase))):
+            found["quant"].append(phrase)
+        if _CONTEXT_CUE.search(phrase) and _reads(phrase, lambda: (parse_context(phrase) or 0) >= MIN_CONTEXT,
+                                                  lambda: any(c.isdigit() for c in phrase)):
+            found["context"].append(phrase)
+        if _SPEED_UNIT.search(phrase) and _reads(phrase, lambda: parse_speed(phrase) is not None, lambda: True):
+            found["speed"].append(phrase)
+    # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
+    found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
+    return {name: tuple(values) for name, values in found.items() if values}
+
+
+def _quant_like(phrase: str) -> bool:
+    """A quant is written with its width ("Q4_K_M", "8 bit", "fp16") or a precision word ("half precision");
+    "MoE" or "8b" are not one, though the quant resolver's fuzzy match or its bit-width reading would take them."""
+    lowered = phrase.lower()
+    return not _PARAMETERS.search(phrase) and (any(c.isdigit() for c in phrase) or any(
+        re.search(rf"\b{re.escape(word)}\b", lowered) for word in QUANT_WORDS))
+
+
+def _reads(phrase: str, parse: Callable[[], bool], of_its_kind: Callable[[], bool]) -> bool:
+    """Whether the argument's parser reads the phrase as a value, or rejects it as a value of its
+    kind that is wrong ("RTX 9090", "-8 GB", "Q9", "10M tokens"): such a phrase stays offered, so
+    that the user hears the parser's specific error instead of an answer about other hardware. Only
+    short phrases: a longer one holds the value and other words, and the value alone is offered."""
+    try:
+        return parse()
+    except AdvisorError:
+        return len(phrase.split()) <= REJECTED_WORDS and of_its_kind()
+
+
+def _hardware_words(catalog: Catalog) -> frozenset[str]:
+    """Words of the catalog's hardware names and aliases that hold no digit ("rtx", "radeon", "ultra"):
+    what marks a phrase the parser rejects as hardware it does not know."""
+    key = id(catalog)
+    if key not in _WORDS:
+        names = [n for hw in catalog.hardware for n in (hw.name, *hw.aliases)]
+        _WORDS[key] = frozenset(w for n in names for w in re.split(r"[\s()/,]+", n.lower())
+                                if len(w) > 1 and not any(c.isdigit() for c in w)) - _GENERIC
+        return _WORDS[key]
+    return _WORDS[key]
+
+
+_READ: dict[tuple[str, int], dict[str, tuple[str, ...]]] = {}  # (message, id of its catalog) -> values
+
+
+def _cached(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    key = (text, id(catalog))
+    if key not in _READ:
+        if len(_READ) >= 512:
+            _READ.clear()
+        _READ[key] = copyable_values(text, catalog)
+    return _READ[key]
+
+
+def values_in(texts: list[str], catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """copyable_values over several messages (a thread's questions), merged; each message is read once per process."""
+    merged: dict[str, dict[str, None]] = {}
+    for text in texts:
+        for name, values in _cached(text, catalog).items():
+            merged.setdefault(name, {}).update(dict.fromkeys(values))
+    return {name: tuple(values) for name, values in merged.items()}
