@@ -23,6 +23,7 @@ from advisor.settings import Paths, paths
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
 from tools.estimate import Estimate, SpeedRange, estimate
+from tools.recommend import Pick
 from tools.requests import CustomModel, EstimateRequest, HardwareSpec
 
 BENCH_FILE = "bench.json"
@@ -32,6 +33,7 @@ PROMPT_CHUNK = 64  # prompt evaluated in chunks so the progress bar moves; same 
 _PROMPT_TEXT = ("The advisor measures how fast this computer processes a prompt and generates text with a small "
                 "local model, so that its estimates for larger models can be scaled to what this machine really does. ")
 
+CALIBRATED = "calibrated on this machine"  # opens the note on every scaled estimate or pick
 Progress = Callable[[str, int, int], None]  # phase ("load", "prompt", "generate"), done, total
 
 
@@ -168,6 +170,22 @@ def same_machine(a: HardwareSpec, b: HardwareSpec) -> bool:
     return all(getattr(a, f) == getattr(b, f) for f in _MACHINE_FIELDS)
 
 
+def _measured(spec: HardwareSpec, bench: BenchResult | None) -> BenchResult | None:
+    """The stored run when it is for `spec` and has a ratio, its prediction redone with today's formula."""
+    if bench is None or not same_machine(spec, bench.spec):
+        return None
+    if bench.shape is not None and bench.context:
+        from knowledge import load_catalog  # noqa: PLC0415 - only when calibrating
+
+        bench = bench.model_copy(update={"predicted_gen_tps": predicted_gen_tps(bench.shape, bench.context, spec, load_catalog())})
+    return bench if bench.gen_ratio is not None else None
+
+
+def _note(bench: BenchResult) -> str:
+    return (f"{CALIBRATED} ({bench.summary()}; the formula predicted {bench.predicted_gen_tps:g} tok/s "
+            f"there, so decode is scaled by {bench.gen_ratio:.2f} and prefill follows the measured prompt rate)")
+
+
 def calibrate(result: Estimate, spec: HardwareSpec, bench: BenchResult | None) -> Estimate:
     """The estimate scaled to this machine's measurement, when it is for the hardware that was measured.
 
@@ -176,32 +194,48 @@ def calibrate(result: Estimate, spec: HardwareSpec, bench: BenchResult | None) -
     prefill is the measured prompt rate times the ratio of active parameters (compute-bound).
     Anything else (another machine, no speed, no stored run) comes back unchanged.
     """
-    if bench is None or result.decode_tps is None or not same_machine(spec, bench.spec):
-        return result
-    if bench.shape is not None and bench.context:
-        from knowledge import load_catalog  # noqa: PLC0415 - only when calibrating
-
-        bench = bench.model_copy(update={"predicted_gen_tps": predicted_gen_tps(bench.shape, bench.context, spec, load_catalog())})
-    if bench.gen_ratio is None:
+    bench = _measured(spec, bench) if result.decode_tps is not None else None
+    if bench is None or bench.gen_ratio is None or result.decode_tps is None:
         return result
     ratio = bench.gen_ratio
     d = result.decode_tps
     decode = SpeedRange(low=round(d.low * ratio, 1), expected=round(d.expected * ratio, 1), high=round(d.high * ratio, 1))
-    active_b = _active_params_b(result)
+    active_b = _active_params_b(result.model)
     prefill = round(bench.prompt_tps * bench.params_b / active_b, 0) if active_b else result.prefill_tps
-    note = (f"calibrated on this machine ({bench.summary()}; the formula predicted {bench.predicted_gen_tps:g} tok/s "
-            f"there, so decode is scaled by {ratio:.2f} and prefill follows the measured prompt rate)")
     return result.model_copy(update={"decode_tps": decode, "prefill_tps": prefill, "prefill_validated": prefill is not None,
-                                     "assumptions": [note, *result.assumptions]})
+                                     "assumptions": [_note(bench), *result.assumptions]})
 
 
-def _active_params_b(result: Estimate) -> float | None:
-    """Active parameters of the estimated model, from the catalog (or the custom shape in the assumptions)."""
+def calibrate_picks(picks: list[Pick], spec: HardwareSpec, bench: BenchResult | None) -> list[Pick]:
+    """Recommendations for the measured machine with their speeds scaled as `calibrate` scales an
+    estimate; the order stays (every pick's decode speed is scaled by the same ratio)."""
+    bench = _measured(spec, bench)
+    if bench is None or bench.gen_ratio is None:
+        return picks
+    ratio = bench.gen_ratio
+    calibrated = []
+    for pick in picks:
+        if pick.decode_tps is None:
+            calibrated.append(pick)
+            continue
+        low_high = pick.decode_tps_range
+        active_b = _active_params_b(pick.model)
+        calibrated.append(pick.model_copy(update={
+            "decode_tps": round(pick.decode_tps * ratio, 1),
+            "decode_tps_range": (round(low_high[0] * ratio, 1), round(low_high[1] * ratio, 1)) if low_high else None,
+            "prefill_tps": round(bench.prompt_tps * bench.params_b / active_b, 0) if active_b else pick.prefill_tps,
+            "reasons": [*pick.reasons, _note(bench)],
+        }))
+    return calibrated
+
+
+def _active_params_b(model: str) -> float | None:
+    """Active parameters of a catalog model (None for a custom one)."""
     from knowledge import load_catalog  # noqa: PLC0415 - only needed when calibrating
     from tools.resolve import resolve_model  # noqa: PLC0415
 
     try:
-        return resolve_model(result.model, load_catalog()).active_params_b
+        return resolve_model(model, load_catalog()).active_params_b
     except AdvisorError:
         return None
 

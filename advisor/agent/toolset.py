@@ -20,7 +20,7 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.agent import render
-from advisor.bench import BenchResult, calibrate
+from advisor.bench import BenchResult, calibrate, calibrate_picks
 from advisor.present import to_payload  # results tagged with their kind, for the TUI and checkpoints
 from advisor.profile import HardwareProfile, describe
 from knowledge.schema import Catalog
@@ -142,7 +142,7 @@ def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_
         hardware, origin = hardware_for(args.hardware, catalog, profile)
         req = RecommendRequest(hardware=hardware, task=args.task, license=args.license,
                                min_context=parse_context(args.context) or 8192, limit=5)
-        picks = recommend(req, catalog)
+        picks = calibrate_picks(recommend(req, catalog), hardware, bench())  # `advisor bench` on this machine
         return ToolOutput(render.picks_text(picks, origin, req), to_payload(picks),
                           sorted({s for p in picks for s in p.sources}))
 

@@ -18,7 +18,7 @@ from advisor.commands.models import installed_note, mark_installed, with_file_mo
 from advisor.present import estimate as estimate_words
 from advisor.present import licenses as licenses_words
 from advisor.present import picks as picks_words
-from advisor.bench import on_this_machine
+from advisor.bench import calibrate_picks, load_bench, on_this_machine
 from advisor.present import to_payload, to_rich
 from advisor.profile import with_own_machine
 from knowledge import load_catalog
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
             hardware, _ = with_own_machine(hardware)
             req = RecommendRequest(hardware=hardware, task=task, min_context=min_context, license=license,
                                    limit=limit, backend=backend, all_variants=all_variants)
-            picks = recommend(req, load_catalog())
+            picks = calibrate_picks(recommend(req, load_catalog()), hardware, load_bench())  # `advisor bench`
             have = installed_ids(load_catalog())
         if as_json:
             print_json(mark_installed(to_payload(picks), have))

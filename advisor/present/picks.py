@@ -5,6 +5,7 @@ from __future__ import annotations
 from tools.recommend import Pick
 from tools.requests import RecommendRequest
 
+from advisor.bench import CALIBRATED
 from advisor.present import generic
 from advisor.present.grid import Grid
 from advisor.present.words import NONE, NOT_RUNNING, fit_label, fit_phrase, gb, joined, tps
@@ -79,6 +80,7 @@ def model_text(picks: list[Pick], hardware_line: str, req: RecommendRequest) -> 
     if not picks:
         return f"{NO_PICK} {head}"
     lines = [f"{verdict(picks)} {head}", *(f"{p.rank}. {option(p)}" for p in picks[:PICKS_SHOWN])]
+    lines += sorted({f"Speeds {r}." for p in picks[:PICKS_SHOWN] for r in p.reasons if r.startswith(CALIBRATED)})
     if req.hardware.vram_gb and not req.hardware.gpu and picks[0].decode_tps is not None:
         lines.append(f"No GPU model was named, so the speed ranges span the {req.hardware.vram_gb:g} GB cards the advisor knows.")
     return "\n".join(lines)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from advisor.bench import BenchResult, calibrate, load_bench, on_this_machine, save_bench, shape_from_metadata
+from advisor.bench import BenchResult, calibrate, calibrate_picks, load_bench, on_this_machine, save_bench, shape_from_metadata
 from advisor.cli import app
 from knowledge import load_catalog
 from tools.estimate import estimate
-from tools.requests import EstimateRequest, HardwareSpec
+from tools.recommend import recommend
+from tools.requests import EstimateRequest, HardwareSpec, RecommendRequest
 from tools.resolve import resolve_model
 
 MACHINE = HardwareSpec(cpu_only=True, ram_gb=23.5)
@@ -86,3 +87,27 @@ def test_a_run_that_kept_its_shape_is_predicted_again_with_todays_spec(catalog):
     scaled = calibrate(_estimate(catalog, today), today, stale)
     assert "predicted 500" not in scaled.assumptions[0]
     assert scaled.decode_tps.expected > calibrate(_estimate(catalog, today), today, _bench(predicted_gen_tps=500.0)).decode_tps.expected
+
+
+def test_recommendations_for_the_measured_machine_are_scaled_in_the_same_order(catalog):
+    picks = recommend(RecommendRequest(hardware=MACHINE, task="coding", limit=4), catalog)
+    scaled = calibrate_picks(picks, MACHINE, _bench())
+    assert [p.model for p in scaled] == [p.model for p in picks]
+    for before, after in zip(picks, scaled):
+        assert after.decode_tps == pytest.approx(before.decode_tps * 0.4, abs=0.1)
+        low, high = after.decode_tps_range
+        assert low <= after.decode_tps <= high
+        assert after.reasons[-1].startswith("calibrated on this machine")
+    gpu = HardwareSpec(gpu="RTX 4090", ram_gb=64)
+    assert calibrate_picks(picks, gpu, _bench()) == picks, "another machine's picks are left alone"
+    assert calibrate_picks(picks, MACHINE, None) == picks
+
+
+def test_the_model_reads_that_the_picks_speeds_were_measured_here(catalog):
+    from advisor.present.picks import model_text  # noqa: PLC0415
+
+    req = RecommendRequest(hardware=MACHINE, task="coding", limit=3)
+    picks = calibrate_picks(recommend(req, catalog), MACHINE, _bench())
+    text = model_text(picks, "Hardware: this computer.", req)
+    assert "Speeds calibrated on this machine (measured 20.0 tok/s generation" in text
+    assert "calibrated" not in model_text(recommend(req, catalog), "Hardware: this computer.", req)
