@@ -86,8 +86,21 @@ def _parsed(kind: str, value: Any, catalog: Catalog) -> Any:
         return value
 
 
+def _use(text: str) -> str:
+    """A recommend call's `license` words as the value they mean ("for my startup" -> "commercial");
+    a license name (a license tool's argument elsewhere) or words the parser rejects stay as written."""
+    from tools.errors import AdvisorError  # noqa: PLC0415
+    from tools.phrasing import parse_use  # noqa: PLC0415
+
+    try:
+        return parse_use(text) or "any"
+    except AdvisorError:
+        return text
+
+
 def meaning(args: Mapping[str, Any], catalog: Catalog) -> dict[str, Any]:
-    """A call's arguments as what they mean: hardware text as its keys, quant as a label, context as tokens.
+    """A call's arguments as what they mean: hardware text as its keys, quant as a label, context as
+    tokens, a recommendation's `license` words as "commercial" or "any".
 
     Arguments spelled the older way (`gpu`, `vram_gb`, `min_context`) pass through, so calls
     recorded before the change and calls to other people's tools are judged as before.
@@ -100,6 +113,8 @@ def meaning(args: Mapping[str, Any], catalog: Catalog) -> dict[str, Any]:
             meant.update({"hardware": value} if keys is None else keys)
         elif arg in ("quant", "context"):
             meant[arg] = _parsed(arg, value, catalog)
+        elif arg == "license" and isinstance(value, str):
+            meant[arg] = _use(value)
         else:
             meant[arg] = value
     return meant

@@ -39,6 +39,10 @@ Rules for text that could be read two ways (tested in tests/tools/test_phrasing.
   second", "25+ tps"); a bare number is tokens per second, "per minute" is divided by 60, and a
   range ("20-30 tok/s") means its lower end, the least the person accepts. Any other unit or word
   ("30 fps", "fast", "30 tok/s at 32k") is an error, as is a text with no number, or two.
+- Use (whether the model must allow commercial use): words of selling, a business or a product
+  ("commercial", "for my startup", "a SaaS", "clients", "at work") mean commercial; "personal",
+  "hobby", "research", "non-commercial" or a negated "not commercial" mean any license will do.
+  A text with neither is an error.
 """
 
 from __future__ import annotations
@@ -484,3 +488,29 @@ def _speed(value: float, said: str) -> float:
     if value > MAX_SPEED_TPS:
         raise InvalidRequest(f"'{said}' is faster than the largest speed accepted, {MAX_SPEED_TPS:,.0f} tok/s.")
     return round(value, 3)
+
+
+# --- use vocabulary (the license a recommendation needs) ------------------------------------
+
+_NOT_COMMERCIAL = re.compile(
+    r"\b(?:non[\s-]?commercial|not\s+(?:for\s+)?commercial(?:ly)?|personal|hobby|hobbyist|private|research|"
+    r"academic|for\s+fun|just\s+for\s+me|learning|home\s+use|tinkering)\b", re.IGNORECASE)
+_COMMERCIAL = re.compile(
+    r"\b(?:commercial(?:ly)?|business(?:es)?|compan(?:y|ies)|startup|saas|products?|production|clients?|customers?|"
+    r"sell(?:ing)?|resell|monetis\w*|monetiz\w*|enterprise|for\s+profit|revenue|paid\s+(?:app|service|tool)|"
+    r"at\s+work|my\s+job|employer|corporate|in\s+prod)\b", re.IGNORECASE)
+
+
+def parse_use(text: str | None) -> str | None:
+    """"commercial" when the words say the model will be used commercially, "any" when they say it
+    will not, None when nothing was said. The rule is in the module docstring."""
+    if text is None or said_nothing(text):
+        return None
+    if text.strip().lower() in ("commercial", "any"):
+        return text.strip().lower()  # the values themselves, as the CLI and older callers pass them
+    if _NOT_COMMERCIAL.search(text):
+        return "any"
+    if _COMMERCIAL.search(text):
+        return "commercial"
+    raise InvalidRequest(f"'{text}' does not say how the model will be used; say e.g. 'commercial use' or "
+                         "'personal project'.")

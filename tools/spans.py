@@ -1,11 +1,14 @@
 """The phrases of a message that each copied argument can hold.
 
-The agent's hardware, quant, context and speed arguments are the user's words, copied
-(tools/phrasing.py reads them). A small model still fills them from memory: "rtx 3070" for a
-user who wrote "heyy", "512gb" as a context, "Gemma 3" as hardware. This module lists, for one
-message, every phrase (a run of up to MAX_WORDS words) that the argument's own parser reads as
-a value; the chat model decodes a call under a grammar that admits only those phrases
-(advisor/llm/chat_model.py), so a call can only hold words the user wrote and the tools read.
+Several of the agent's arguments are the user's words, copied: hardware, quant, context, speed,
+the use a recommendation must allow ("for my startup"; tools/phrasing.py reads them all) and the
+model a search is about. A small model still fills them from memory: "rtx 3070" for a user who
+wrote "heyy", "512gb" as a context, "Gemma 3" as hardware, "commercial" for a user who never
+said so. This module lists, for one message and each kind of value, every phrase (a run of up
+to MAX_WORDS words) that the kind's own parser reads as a value, and for `model` the catalog
+names the message mentions (tools/mentions.py); the chat model decodes a call under a grammar
+that admits only those phrases (advisor/llm/chat_model.py), so a call can only hold words the
+user wrote and the tools read.
 
 Nothing here guesses what the user wants: which argument to fill, with which of the phrases,
 or whether to fill it at all stays the model's decision. The rules only say what a value of
@@ -29,12 +32,13 @@ import re
 from typing import Callable
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
-from tools.phrasing import QUANT_WORDS, parse_context, parse_hardware, parse_quant, parse_speed
+from tools.mentions import Mentions
+from tools.phrasing import QUANT_WORDS, parse_context, parse_hardware, parse_quant, parse_speed, parse_use
 
 MAX_WORDS = 8  # "a laptop with 32 GB RAM and an RTX 4060" is the longest hardware people write in one go
 REJECTED_WORDS = 3  # "RTX 9090", "-8 GB card", "10M tokens": how long a wrong value is written
 MIN_CONTEXT = 512  # tokens: below this no one is asking about a context window
-COPIED = ("hardware", "quant", "context", "speed")
+KINDS = ("hardware", "quant", "context", "speed", "use", "model")  # what a copied argument holds
 
 # Punctuation that ends or opens a phrase rather than belonging to it ("card?", "(16k)").
 _EDGES = "?!.,;:\"'()[]{}<>*`"
@@ -53,6 +57,7 @@ _GENERIC = frozenset({"with", "and", "the", "for", "of", "on", "or", "only", "gb
                       "mini-pc", "air", "pro", "max", "super", "extreme", "core", "studio", "workstation", "ai",
                       "cpu", "igpu", "apu", "apus", "cus", "eu", "lake", "rock", "orange", "pi", "ti"})
 _WORDS: dict[int, frozenset[str]] = {}
+_NAMES: dict[int, Mentions] = {}
 _SPEED_UNIT = re.compile(r"(?:tok(?:en)?s?|t)\s*(?:/|per)\s*(?:s|sec|second|min|minute)\b|\btps\b", re.IGNORECASE)
 
 
@@ -73,7 +78,7 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
 
     An argument with no such phrase is missing from the result: the user gave no value for it.
     """
-    found: dict[str, list[str]] = {name: [] for name in COPIED}
+    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
     words = _hardware_words(catalog)
     for phrase in phrases(text):
         hardware = _reads(phrase, lambda: not parse_hardware(phrase, catalog).is_empty,
@@ -89,6 +94,9 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
             found["context"].append(phrase)
         if _SPEED_UNIT.search(phrase) and _reads(phrase, lambda: parse_speed(phrase) is not None, lambda: True):
             found["speed"].append(phrase)
+        if _reads(phrase, lambda: parse_use(phrase) is not None, lambda: False):
+            found["use"].append(phrase)
+    found["model"] = _model_names(catalog).phrases(text)
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}
@@ -111,6 +119,13 @@ def _reads(phrase: str, parse: Callable[[], bool], of_its_kind: Callable[[], boo
         return parse()
     except AdvisorError:
         return len(phrase.split()) <= REJECTED_WORDS and of_its_kind()
+
+
+def _model_names(catalog: Catalog) -> Mentions:
+    key = id(catalog)
+    if key not in _NAMES:
+        _NAMES[key] = Mentions.of_models(catalog)
+    return _NAMES[key]
 
 
 def _hardware_words(catalog: Catalog) -> frozenset[str]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable, Literal, Mapping, Protocol, TypedDict
 
 from langchain_core.language_models import BaseChatModel
@@ -50,7 +50,6 @@ from advisor.errors import PromptTooLong
 from advisor.llm.probe import Probe
 from tools.errors import AdvisorError, UnknownName
 from tools.resolve import normalize
-from tools.spans import COPIED
 
 MAX_STEPS = 4  # model calls per turn: up to three rounds of tool calls, then it must answer
 # Where an answer turns into call syntax or prompt text; everything from here on is cut.
@@ -77,6 +76,7 @@ class Deciders:
     first: Runnable  # may_call, with the topic question put to the model first (prompt.TOPIC_RULE)
     instructions: str
     copies: bool = False  # the model decodes calls under a grammar that can hold the user's phrases (`copied=`)
+    copied_args: dict[str, dict[str, str]] = field(default_factory=dict)  # tool -> argument -> kind (AgentTool.copied)
 
     @classmethod
     def of(cls, chat_model: BaseChatModel, tools: list[AgentTool]) -> Deciders:
@@ -89,7 +89,8 @@ class Deciders:
             yes, no = TOPIC_WORDS
             first = chat_model.bind_tools(schemas, tool_choice="auto", probe=Probe(TOPIC_QUESTION, yes, no, TOPIC_MARGIN))
         return cls(may_call, chat_model.bind_tools(schemas, tool_choice="none"), first, instructions,
-                   copies=getattr(chat_model, "copies_by_grammar", False))
+                   copies=getattr(chat_model, "copies_by_grammar", False),
+                   copied_args={tool.name: tool.copied for tool in tools if tool.copied})
 
 
 def validation_text(exc: ValidationError) -> str:
@@ -204,7 +205,8 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
         # The questions the model sees (model_input keeps PAST_TURNS earlier ones): what a call may copy.
         asked = [str(t[0].content) for t in turns[-(PAST_TURNS + 1):] if t and isinstance(t[0], HumanMessage)]
         found = copyable(asked)
-        extra["copied"] = {name: found.get(name, ()) for name in COPIED}
+        extra["copied"] = {tool: {arg: found.get(kind, ()) for arg, kind in args.items()}
+                           for tool, args in deciders.copied_args.items()}
     reply = _invoke(llm, state["messages"], deciders.instructions, **extra)
     if llm is deciders.must_answer and (reply.tool_calls or reply.invalid_tool_calls):
         reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from tools.spans import COPIED
-
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -53,6 +51,7 @@ def without_unsupported_attribution(answer: str, cited: bool) -> tuple[str, list
     return " ".join(kept), removed
 
 
+NUMBERED = ("hardware", "quant", "context", "speed")  # copied arguments whose numbers must have been said
 DEFAULT_QUANT = "q4km"  # Q4_K_M, the quant the tools assume when none is given (normalized)
 _SCALES = (1, 1000, 1024, 1 / 1000, 1 / 1024, 1_000_000, 2**20)  # "32k" may be copied as 32768, "1M" as 1048576
 
@@ -72,7 +71,7 @@ def uncopied_arguments(args: dict[str, object], said: str) -> list[str]:
     """
     known = {round(v * scale, 3) for v in _values(said) for scale in _SCALES}
     wrong = []
-    for name in COPIED:  # the arguments the model fills by copying the user's words
+    for name in NUMBERED:
         value = args.get(name)
         if value is None or isinstance(value, bool):
             continue

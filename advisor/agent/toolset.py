@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +27,7 @@ from knowledge.schema import Catalog
 from tools.errors import UnknownName
 from tools.estimate import estimate
 from tools.licenses import license_terms
-from tools.phrasing import parse_context, parse_hardware, parse_quant, parse_speed
+from tools.phrasing import parse_context, parse_hardware, parse_quant, parse_speed, parse_use
 from tools.plan import PlanRequest, plan
 from tools.recommend import recommend
 from tools.requests import EstimateRequest, HardwareSpec, RecommendRequest, TaskName
@@ -50,7 +50,8 @@ class RecommendArgs(ToolArgs):
 
     task: TaskName = Field("general", description="what the model is for")
     hardware: str | None = HARDWARE
-    license: Literal["any", "commercial"] = Field("any", description="'commercial' if commercial use is required")
+    license: str | None = Field("any", description="the user's words on commercial use, e.g. 'for my startup', "
+                                                  "'commercial'; leave out if the user did not say")
     context: str | int | None = CONTEXT
 
 
@@ -83,7 +84,8 @@ class SearchArgs(ToolArgs):
     """Search the source articles for facts, opinions and background not covered by the other tools."""
 
     query: str = Field(description="what to look for")
-    model: str | None = Field(None, description="only passages about this model (ignored if it names no single model)")
+    model: str | None = Field(None, description="only passages about this model, as the user named it; leave out "
+                                                "if the user named none")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class AgentTool:
     name: str
     args: type[ToolArgs]
     run: Callable[[Any], ToolOutput]
+    # argument -> the kind of phrase it copies from the user's questions (tools/spans.py KINDS); a
+    # llama.cpp model's call grammar lets such an argument hold only those phrases
+    copied: dict[str, str] = field(default_factory=dict)
 
     @property
     def description(self) -> str:
@@ -140,7 +145,7 @@ def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_
 
     def run_recommend(args: RecommendArgs) -> ToolOutput:
         hardware, origin = hardware_for(args.hardware, catalog, profile)
-        req = RecommendRequest(hardware=hardware, task=args.task, license=args.license,
+        req = RecommendRequest(hardware=hardware, task=args.task, license=parse_use(args.license) or "any",
                                min_context=parse_context(args.context) or 8192, limit=5)
         picks = calibrate_picks(recommend(req, catalog), hardware, bench())  # `advisor bench` on this machine
         return ToolOutput(render.picks_text(picks, origin, req), to_payload(picks),
@@ -164,13 +169,13 @@ def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_
         return ToolOutput(render.plan_text(result), to_payload(result))
 
     tools = [
-        AgentTool("recommend", RecommendArgs, run_recommend),
-        AgentTool("estimate", EstimateArgs, run_estimate),
+        AgentTool("recommend", RecommendArgs, run_recommend, {"hardware": "hardware", "context": "context", "license": "use"}),
+        AgentTool("estimate", EstimateArgs, run_estimate, {"hardware": "hardware", "quant": "quant", "context": "context"}),
         AgentTool("license", LicenseArgs, run_license),
-        AgentTool("plan", PlanArgs, run_plan),
+        AgentTool("plan", PlanArgs, run_plan, {"quant": "quant", "context": "context", "speed": "speed"}),
     ]
     if index_dir is not None and importlib.util.find_spec("tools.article_search") is not None:
-        tools.append(AgentTool("search_articles", SearchArgs, _article_search(index_dir)))
+        tools.append(AgentTool("search_articles", SearchArgs, _article_search(index_dir), {"model": "model"}))
     return tools
 
 

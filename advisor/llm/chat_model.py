@@ -108,10 +108,10 @@ class LlamaChatModel(StreamingChatModel):
         return turns
 
     def _call_grammar(self, tools: list[dict[str, Any]], allowed: list[str] | None,
-                      copied: dict[str, Sequence[str]] | None = None) -> LlamaGrammar:
+                      copied: dict[str, dict[str, Sequence[str]]] | None = None) -> LlamaGrammar:
         """The grammar of one call: a known tool with schema-shaped arguments. With `copied`
-        (argument -> the phrases of the user's messages its parser reads, tools/spans.py), such an
-        argument may only hold one of those phrases, and is absent when the list is empty."""
+        (tool -> argument -> the phrases of the user's messages its parser reads, tools/spans.py),
+        such an argument may only hold one of those phrases, and is absent when the list is empty."""
         chosen = [t for t in tools if allowed is None or t["function"]["name"] in allowed] or tools
         key = json.dumps([chosen, copied], sort_keys=True)
         if key not in self._grammars:
@@ -120,7 +120,8 @@ class LlamaChatModel(StreamingChatModel):
             schema = {"oneOf": [{
                 "type": "object",
                 "properties": {"name": {"const": t["function"]["name"]},
-                               "arguments": _copying(t["function"].get("parameters", {"type": "object"}), copied)},
+                               "arguments": _copying(t["function"].get("parameters", {"type": "object"}),
+                                                     (copied or {}).get(t["function"]["name"]))},
                 "required": ["name", "arguments"],
             } for t in chosen]}
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
@@ -246,9 +247,16 @@ class LlamaChatModel(StreamingChatModel):
 
     def _answers_yes(self, messages: list[BaseMessage], tools: list[dict[str, Any]], probe: Probe,
                      counts: dict[str, int]) -> bool:
-        last = messages[-1]
-        if not isinstance(last, HumanMessage):
+        if not isinstance(messages[-1], HumanMessage):
             return True
+        return self.probe_gap(messages, tools, probe, counts) >= probe.margin
+
+    def probe_gap(self, messages: list[BaseMessage], tools: list[dict[str, Any]], probe: Probe,
+                  counts: dict[str, int] | None = None) -> float:
+        """How much more the model wants to answer the probe's yes word than its no word (logits),
+        asked right after the last message; `python -m evals.topic` reports it over a case file."""
+        counts = {"prompt": 0, "cached": 0} if counts is None else counts
+        last = messages[-1]
         asked = [*messages[:-1], HumanMessage(content=f"{last.content}\n\n{probe.question}")]
         tokens = self.runtime.tokenize(self.runtime.render(self._chat_messages(asked, tools)))
         yes = sorted({self.runtime.tokenize(word)[0] for word in probe.yes})
@@ -264,7 +272,7 @@ class LlamaChatModel(StreamingChatModel):
             return np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
 
         logits = on_llama_thread(logits_after)
-        return float(logits[yes].max() - logits[no].max()) >= probe.margin
+        return float(logits[yes].max() - logits[no].max())
 
     def _check_fits(self, prompt: str) -> None:
         """Refuse before decoding a prompt that leaves no room for the reply: llama.cpp would fail midway."""

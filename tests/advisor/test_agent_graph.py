@@ -391,7 +391,16 @@ def test_a_model_that_copies_by_grammar_is_offered_the_phrases_of_the_threads_qu
     record_turn(advisor.stream("can my 3060 run qwen3 8b", "t1"))
     record_turn(advisor.stream("and at 32k?", "t1"))
     first, answer, follow_up, _ = model.copied
-    assert "my 3060" in first["hardware"] and first["context"] == () and first["quant"] == ()
+    estimate = first["estimate"]
+    assert "my 3060" in estimate["hardware"] and estimate["context"] == () and estimate["quant"] == ()
+    assert first["recommend"]["license"] == () and "license" not in first, "each tool lists its own copied arguments"
     assert answer is not None, "every step that may call gets the phrases"
-    assert "my 3060" in follow_up["hardware"] and "32k" in follow_up["context"], "earlier questions count too"
+    assert "my 3060" in follow_up["estimate"]["hardware"] and "32k" in follow_up["estimate"]["context"], \
+        "earlier questions count too"
+
+
+def test_a_recommendation_reads_the_users_words_on_commercial_use(tmp_path):
+    advisor, model = advisor_with([tool_call("recommend", {"task": "coding", "license": "for my startup"}), "ok"], tmp_path)
+    record_turn(advisor.stream("coding model for my startup", "t1"))
+    assert "license: commercial" in tool_messages(model.seen[1])[0].content
 

@@ -34,6 +34,7 @@ def test_the_real_model_can_only_copy_the_phrases_offered():
                 HumanMessage(content="can my rtx 3060 run qwen3 8b at q8?")]
     free = model.invoke(question).tool_calls[0]["args"]
     assert free.get("quant"), f"without the narrowing the model fills quant: {free}"
-    narrowed = model.invoke(question, copied={"hardware": ("rtx 3060",), "quant": (), "context": ()}).tool_calls[0]["args"]
+    narrowed = model.invoke(question, copied={"estimate": {"hardware": ("rtx 3060",), "quant": (), "context": ()}})
+    narrowed = narrowed.tool_calls[0]["args"]
     assert "quant" not in narrowed, narrowed
     assert narrowed.get("hardware") in (None, "rtx 3060"), narrowed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import load_catalog
-from tools.spans import COPIED, copyable_values, phrases, values_in
+from tools.spans import KINDS, copyable_values, phrases, values_in
 
 CATALOG = load_catalog()  # the real device names: what the phrases are read against
 
@@ -58,7 +58,7 @@ def test_each_argument_offers_the_phrases_its_parser_reads(message: str, expecte
     found = copyable_values(message, CATALOG)
     for name, phrase in expected.items():
         assert phrase in found.get(name, ()), f"{name}: {found.get(name)}"
-    assert set(found) == set(expected), found
+    assert set(found) - {"model", "use"} == set(expected), found
 
 
 # message -> (argument, a phrase it must not offer): words another argument (or nothing) owns
@@ -97,4 +97,38 @@ def test_phrases_are_at_most_eight_words_and_each_once():
 def test_a_threads_questions_are_merged():
     merged = values_in(["can my 3060 run qwen3 8b", "and at 32k context?"], CATALOG)
     assert "my 3060" in merged["hardware"] and "32k context" in merged["context"]
-    assert set(merged) <= set(COPIED)
+    assert set(merged) <= set(KINDS)
+
+
+USE = [
+    ("need one for a saas", "for a saas", "commercial"),
+    ("best coding model for my startup on a 4090", "my startup", "commercial"),
+    ("same but commercial use only", "commercial use", "commercial"),
+    ("a model i can sell a product with", "sell", "commercial"),
+    ("just a personal project, 12gb card", "personal project", "any"),
+    ("not for commercial use, what fits 8gb", "not for commercial use", "any"),
+]
+
+
+@pytest.mark.parametrize(("message", "phrase", "meaning"), USE, ids=[m for m, _, _ in USE])
+def test_the_use_a_recommendation_must_allow_is_offered_as_written(message: str, phrase: str, meaning: str) -> None:
+    from tools.phrasing import parse_use  # noqa: PLC0415
+
+    offered = copyable_values(message, CATALOG).get("use", ())
+    assert phrase in offered and parse_use(phrase) == meaning
+
+
+@pytest.mark.parametrize("message", ["best coding model for me", "whats teh biggest model i can run", "heyy",
+                                     "qwen3 8b on a 3060"])
+def test_no_use_is_offered_when_none_was_said(message: str) -> None:
+    assert "use" not in copyable_values(message, CATALOG)
+
+
+@pytest.mark.parametrize(("message", "names"), [
+    ("what do the articles say about gpt oss 20b speed on macs", ["gpt oss 20b"]),
+    ("Qwen3-30B-A3B vs Llama 3.3 70B, what do the guides say", ["Qwen3-30B-A3B", "Llama 3.3 70B"]),
+    ("ollama vs llama.cpp what do the articles say", []),
+    ("how do i make a llama costume for halloween", []),
+])
+def test_a_model_is_offered_only_as_a_catalog_name_the_message_mentions(message: str, names: list[str]) -> None:
+    assert list(copyable_values(message, CATALOG).get("model", ())) == names
