@@ -10,9 +10,9 @@ does is validate and bound what the model decides:
   known tool; for a llama.cpp model the grammar also lets the copied arguments hold only phrases
   of the user's questions that the tools read, tools/spans.py). Before the first step of a thread
   a llama.cpp model is asked whether the message is about LLMs at all ("llm" or "other", read from
-  its logits: prompt.TOPIC_RULE); "other" means it answers without tools. On the last step the tools are withheld and the model must answer. A message
-  far from everything the advisor covers (advisor/agent/scope.py: embedding similarity, the same
-  for every backing model) is answered without tools.
+  its logits: prompt.TOPIC_RULE); "other" means it answers without tools. So is a first message
+  far from everything the advisor covers (advisor/agent/scope.py: embedding similarity, the
+  same for every backing model). On the last step the tools are withheld and the model must answer.
 - A call identical to one already made in this turn is not run again (small models loop); if
   nothing new is left, the model is asked for its answer.
 - `tools` validates each call and runs it: a number in a copied argument (hardware, quant,

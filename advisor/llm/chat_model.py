@@ -265,7 +265,7 @@ class LlamaChatModel(StreamingChatModel):
         def logits_after() -> np.ndarray:
             llm = self.runtime.llm
             reused = llm.longest_token_prefix(llm._input_ids, tokens)
-            counts["prompt"] += len(tokens) - reused
+            counts["prompt"] += len(tokens)  # as in _decode: every prompt token, of which `cached` came from the cache
             counts["cached"] += reused
             for _ in llm.generate(tokens, temp=0.0):
                 break
