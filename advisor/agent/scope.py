@@ -72,7 +72,9 @@ class LazyScopeCheck:
 
     def __init__(self, load: Callable[[], ScopeCheck]) -> None:
         self._check: ScopeCheck | None = None
-        self._thread = threading.Thread(target=self._load, args=(load,), daemon=True, name="scope-check")
+        # Not a daemon: a process quitting while the embedder is still being imported (the chat app
+        # closed in its first seconds) waits for the import, rather than tearing torch down mid-import.
+        self._thread = threading.Thread(target=self._load, args=(load,), name="scope-check")
         self._thread.start()
 
     def _load(self, load: Callable[[], ScopeCheck]) -> None:
