@@ -14,30 +14,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from pathlib import Path
 
 from langchain_core.messages import HumanMessage
 
-from advisor.agent import open_advisor
 from advisor.agent.graph import prompt_prefix
 from advisor.agent.prompt import TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, model_input
+from advisor.agent.toolset import build_tools
+from advisor.llm.chat_model import load_chat_model
 from advisor.llm.probe import Probe
+from advisor.profile import load_profile
+from advisor.settings import chat_model_name, paths
 from evals.toolcases import load_cases
 from knowledge import load_catalog
 
 
 def topic_report(cases_path: Path, margins: list[float], model: str | None = None) -> dict[str, object]:
-    advisor = open_advisor(model, data_dir=Path(tempfile.mkdtemp(prefix="advisor-topic-")))
-    chat_model = advisor._chat_model
-    instructions, schemas = prompt_prefix(advisor.tools)
+    catalog = load_catalog()
+    chat_model = load_chat_model(model or chat_model_name())
+    # The agent's own tool set (search included when installed), so the prompt is the one it uses.
+    tools = build_tools(catalog, profile=lambda: load_profile(None), index_dir=paths().index_dir)
+    instructions, schemas = prompt_prefix(tools)
     probe = Probe(TOPIC_QUESTION, *TOPIC_WORDS, TOPIC_MARGIN)
     rows = []
-    for case in load_cases(cases_path, load_catalog()):
+    for case in load_cases(cases_path, catalog):
         turn = case.turns[0]  # asked before the first step of a thread only
         gap = chat_model.probe_gap(model_input([HumanMessage(content=turn.user)], instructions), schemas, probe)
         rows.append({"case": case.id, "needs_tool": turn.expects_tools, "gap": round(gap, 2), "user": turn.user})
-    advisor.close()
     needing = [r for r in rows if r["needs_tool"]]
     not_needing = [r for r in rows if not r["needs_tool"]]
     return {

@@ -71,25 +71,22 @@ class Mentions:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _kept(self, lower: str) -> list[tuple[int, int, str]]:
-        """(start, end, record id) of each mention in a lowered text, a name inside a longer one dropped."""
+        """(start, end, record id) of each mention in a lowered text, in order; a name inside a longer
+        one is dropped ("Qwen3-30B" inside "Qwen3-30B-A3B", whichever record either belongs to)."""
         spans: list[tuple[int, int, str]] = []
         for name in self.names:
             if name.first_part in lower and all(part in lower for part in name.parts):
                 spans.extend((m.start(), m.end(), name.record_id) for m in name.pattern.finditer(lower))
         return sorted(
             (start, end, record_id) for start, end, record_id in spans
-            if not any(s <= start and end <= e and (e - s) > (end - start) and other != record_id
-                       for s, e, other in spans)
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
         )
 
     def phrases(self, text: str) -> list[str]:
         """The words of `text` that name a record, as written there (lowercased when the text has a "+")."""
         lower = _spelled(text)
         source = text if len(lower) == len(text) else lower
-        kept = self._kept(lower)
-        longest = [(start, end) for start, end, _ in kept  # "Qwen3-30B" inside "Qwen3-30B-A3B" is not a name of its own
-                   if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in kept)]
-        return list(dict.fromkeys(source[start:end].strip() for start, end in longest))
+        return list(dict.fromkeys(source[start:end].strip() for start, end, _ in self._kept(lower)))
 
     def find(self, text: str) -> list[str]:
         """Ids of the records mentioned in text, in order of first mention."""

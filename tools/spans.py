@@ -29,6 +29,7 @@ phrases two arguments would both read, and one for phrases a parser rejects:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
@@ -47,6 +48,7 @@ _EDGES = "?!.,;:\"'()[]{}<>*`"
 _SIZE = re.compile(r"\d\s*(?:gb|gib|tb|tib|mb|gigs?|gigabytes?)\b", re.IGNORECASE)
 _BITS = re.compile(r"\b(?:\d+(?:\.\d+)?\s*-?\s*(?:bits?|bpw)|i?q\d+\w*|int\s*\d+)\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\d\s*b\b", re.IGNORECASE)  # "8b", "70B": a parameter count, though the quant parser reads "8b" as 8-bit
+_QUANT_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in QUANT_WORDS) + r")\b", re.IGNORECASE)
 _CONTEXT_CUE = re.compile(r"\b(?:tokens?|context|ctx|window)\b|\d\s*[km]\b", re.IGNORECASE)
 # Words in hardware names that say nothing about which device ("graphics" could be any card).
 # Only words that name a make, a line or a chip family count: "bit", "on" or "laptop" occur in
@@ -56,8 +58,7 @@ _GENERIC = frozenset({"with", "and", "the", "for", "of", "on", "or", "only", "gb
                       "dual-channel", "integrated", "processor", "server", "desktop", "laptop", "mobile", "mini",
                       "mini-pc", "air", "pro", "max", "super", "extreme", "core", "studio", "workstation", "ai",
                       "cpu", "igpu", "apu", "apus", "cus", "eu", "lake", "rock", "orange", "pi", "ti"})
-_WORDS: dict[int, frozenset[str]] = {}
-_NAMES: dict[int, Mentions] = {}
+_VOCABULARIES: dict[int, _Vocabulary] = {}  # id of a catalog -> its vocabulary
 _SPEED_UNIT = re.compile(r"(?:tok(?:en)?s?|t)\s*(?:/|per)\s*(?:s|sec|second|min|minute)\b|\btps\b", re.IGNORECASE)
 
 
@@ -79,10 +80,10 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     An argument with no such phrase is missing from the result: the user gave no value for it.
     """
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    words = _hardware_words(catalog)
+    vocabulary = _vocabulary(catalog)
     for phrase in phrases(text):
         hardware = _reads(phrase, lambda: not parse_hardware(phrase, catalog).is_empty,
-                          lambda: bool(_SIZE.search(phrase)) or bool(words & set(phrase.lower().split())))
+                          lambda: bool(_SIZE.search(phrase)) or bool(vocabulary.hardware_words & set(phrase.lower().split())))
         if hardware:
             found["hardware"].append(phrase)
             continue
@@ -96,7 +97,7 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
             found["speed"].append(phrase)
         if _reads(phrase, lambda: parse_use(phrase) is not None, lambda: False):
             found["use"].append(phrase)
-    found["model"] = _model_names(catalog).phrases(text)
+    found["model"] = vocabulary.model_names.phrases(text)
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}
@@ -105,9 +106,7 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
 def _quant_like(phrase: str) -> bool:
     """A quant is written with its width ("Q4_K_M", "8 bit", "fp16") or a precision word ("half precision");
     "MoE" or "8b" are not one, though the quant resolver's fuzzy match or its bit-width reading would take them."""
-    lowered = phrase.lower()
-    return not _PARAMETERS.search(phrase) and (any(c.isdigit() for c in phrase) or any(
-        re.search(rf"\b{re.escape(word)}\b", lowered) for word in QUANT_WORDS))
+    return not _PARAMETERS.search(phrase) and (any(c.isdigit() for c in phrase) or bool(_QUANT_WORD.search(phrase)))
 
 
 def _reads(phrase: str, parse: Callable[[], bool], of_its_kind: Callable[[], bool]) -> bool:
@@ -121,23 +120,22 @@ def _reads(phrase: str, parse: Callable[[], bool], of_its_kind: Callable[[], boo
         return len(phrase.split()) <= REJECTED_WORDS and of_its_kind()
 
 
-def _model_names(catalog: Catalog) -> Mentions:
-    key = id(catalog)
-    if key not in _NAMES:
-        _NAMES[key] = Mentions.of_models(catalog)
-    return _NAMES[key]
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What the catalog contributes to reading phrases, built once per catalog object."""
+
+    hardware_words: frozenset[str]  # digit-free words of device names ("rtx", "radeon", "ultra"): marks unknown hardware
+    model_names: Mentions  # catalog model names as people write them
 
 
-def _hardware_words(catalog: Catalog) -> frozenset[str]:
-    """Words of the catalog's hardware names and aliases that hold no digit ("rtx", "radeon", "ultra"):
-    what marks a phrase the parser rejects as hardware it does not know."""
+def _vocabulary(catalog: Catalog) -> _Vocabulary:
     key = id(catalog)
-    if key not in _WORDS:
+    if key not in _VOCABULARIES:
         names = [n for hw in catalog.hardware for n in (hw.name, *hw.aliases)]
-        _WORDS[key] = frozenset(w for n in names for w in re.split(r"[\s()/,]+", n.lower())
-                                if len(w) > 1 and not any(c.isdigit() for c in w)) - _GENERIC
-        return _WORDS[key]
-    return _WORDS[key]
+        words = frozenset(w for n in names for w in re.split(r"[\s()/,]+", n.lower())
+                          if len(w) > 1 and not any(c.isdigit() for c in w)) - _GENERIC
+        _VOCABULARIES[key] = _Vocabulary(words, Mentions.of_models(catalog))
+    return _VOCABULARIES[key]
 
 
 _READ: dict[tuple[str, int], dict[str, tuple[str, ...]]] = {}  # (message, id of its catalog) -> values
