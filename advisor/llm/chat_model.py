@@ -225,7 +225,7 @@ class LlamaChatModel(StreamingChatModel):
             prompt = self.runtime.render(self._chat_messages(messages, tools))
             self._check_fits(prompt)
             probe = kwargs.get("probe")
-            if mode == "auto" and isinstance(probe, Probe) and not self._answers_yes(messages, tools, probe, counts):
+            if mode == "auto" and isinstance(probe, Probe) and self.probe_gap(messages, tools, probe, counts) < probe.margin:
                 mode = "reply"
             is_call = mode == "call"
             if mode == "reply":
@@ -245,19 +245,14 @@ class LlamaChatModel(StreamingChatModel):
             response_metadata={"model_name": self.model_name, "seconds": round(time.perf_counter() - started, 3)},
         ))
 
-    def _answers_yes(self, messages: list[BaseMessage], tools: list[dict[str, Any]], probe: Probe,
-                     counts: dict[str, int]) -> bool:
-        if not isinstance(messages[-1], HumanMessage):
-            return True
-        return self.probe_gap(messages, tools, probe, counts) >= probe.margin
-
     def probe_gap(self, messages: list[BaseMessage], tools: list[dict[str, Any]], probe: Probe,
                   counts: dict[str, int] | None = None) -> float:
         """How much more the model wants to answer the probe's yes word than its no word (logits),
         asked right after the last message; `python -m evals.topic` reports it over a case file."""
         counts = {"prompt": 0, "cached": 0} if counts is None else counts
         last = messages[-1]
-        asked = [*messages[:-1], HumanMessage(content=f"{last.content}\n\n{probe.question}")]
+        asked = ([*messages[:-1], HumanMessage(content=f"{last.content}\n\n{probe.question}")]
+                 if isinstance(last, HumanMessage) else [*messages, HumanMessage(content=probe.question)])
         tokens = self.runtime.tokenize(self.runtime.render(self._chat_messages(asked, tools)))
         yes = sorted({self.runtime.tokenize(word)[0] for word in probe.yes})
         no = sorted({self.runtime.tokenize(word)[0] for word in probe.no})

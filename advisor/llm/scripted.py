@@ -18,6 +18,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.runnables import Runnable
 from pydantic import PrivateAttr
 
+from advisor.llm.probe import Probe
 from advisor.llm.streaming import StreamingChatModel
 
 Reply = Union[str, AIMessage, Callable[[list[BaseMessage]], Union[str, AIMessage]]]
@@ -37,8 +38,10 @@ class ScriptedChatModel(StreamingChatModel):
 
     `seen` keeps the messages of every call so tests can check what the model was shown,
     `offered` the tool names it could call at each call (none under tool_choice="none"), and
-    `choices` the tool_choice of each call ("any" when a call was required), and `allowed`
-    the tools a required call was narrowed to (None: any of those offered).
+    `choices` the tool_choice of each call ("any" when a call was required), `allowed`
+    the tools a required call was narrowed to (None: any of those offered), and `probes` the
+    question bound to each call (advisor/llm/probe.py; put to the model only by a subclass
+    that sets `answers_probes`, and then not answered: the script decides).
     """
 
     replies: list[Any]
@@ -49,6 +52,7 @@ class ScriptedChatModel(StreamingChatModel):
     _offered: list[list[str]] = PrivateAttr(default_factory=list)
     _choices: list[str | None] = PrivateAttr(default_factory=list)
     _allowed: list[list[str] | None] = PrivateAttr(default_factory=list)
+    _probes: list[Probe | None] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -71,6 +75,10 @@ class ScriptedChatModel(StreamingChatModel):
         return self._allowed
 
     @property
+    def probes(self) -> list[Probe | None]:
+        return self._probes
+
+    @property
     def remaining(self) -> int:
         return len(self.replies) - self._position
 
@@ -79,8 +87,9 @@ class ScriptedChatModel(StreamingChatModel):
         return self.bind(tool_names=names, tool_choice=tool_choice, **kwargs)
 
     def _next_reply(self, messages: list[BaseMessage], tool_names: list[str], tool_choice: str | None,
-                    allowed: list[str] | None) -> AIMessage:
+                    allowed: list[str] | None, probe: Probe | None = None) -> AIMessage:
         self._seen.append(list(messages))
+        self._probes.append(probe)
         self._offered.append(list(tool_names))
         self._choices.append(tool_choice)
         self._allowed.append(allowed)
@@ -99,7 +108,8 @@ class ScriptedChatModel(StreamingChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        reply = self._next_reply(messages, kwargs.get("tool_names", []), kwargs.get("tool_choice"), kwargs.get("allowed_tools"))
+        reply = self._next_reply(messages, kwargs.get("tool_names", []), kwargs.get("tool_choice"),
+                                 kwargs.get("allowed_tools"), kwargs.get("probe"))
         text = reply.content if isinstance(reply.content, str) else ""
         for piece in re.findall(r"\S+\s*|\s+", text):
             yield self.text_chunk(piece, run_manager)

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from advisor.agent import open_advisor
 from advisor.agent.graph import MAX_STEPS
+from advisor.agent.prompt import TOPIC_MARGIN, TOPIC_QUESTION
 from advisor.agent.transcript import record_turn
 from advisor.events import STOPPED, Answer, Token, ToolCall, ToolResult, UserMessage
 from advisor.llm.scripted import ScriptedChatModel, tool_call
@@ -404,3 +405,21 @@ def test_a_recommendation_reads_the_users_words_on_commercial_use(tmp_path):
     record_turn(advisor.stream("coding model for my startup", "t1"))
     assert "license: commercial" in tool_messages(model.seen[1])[0].content
 
+
+
+class ProbedModel(ScriptedChatModel):
+    """A scripted model that, like the llama.cpp one, is bound with yes/no questions (advisor/llm/probe.py)."""
+
+    answers_probes: ClassVar[bool] = True
+
+
+def test_the_topic_question_goes_with_a_threads_first_step_only(tmp_path):
+    model = ProbedModel(replies=[tool_call("estimate", {"model": "Qwen3 8B", "hardware": "RTX 3060"}), "Fits.",
+                                 "Still fits."])
+    advisor = open_advisor(chat_model=model, data_dir=tmp_path)
+    record_turn(advisor.stream("can my RTX 3060 run Qwen3 8B", "t1"))
+    record_turn(advisor.stream("and at 32k?", "t1"))
+    topic, after_result, follow_up = model.probes
+    assert topic.question == TOPIC_QUESTION and topic.margin == TOPIC_MARGIN
+    assert after_result is None and follow_up is None, "a result or an earlier turn already says what the chat is about"
+    assert model.choices == ["auto", "auto", "auto"]
