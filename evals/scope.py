@@ -19,10 +19,10 @@ from knowledge import load_catalog
 
 
 def scope_report(cases_path: Path, threshold: float = THRESHOLD) -> dict[str, object]:
-    from tools.article_search import _embedder  # noqa: PLC0415 - slow import
+    from tools.minilm import packaged_minilm  # noqa: PLC0415 - loads the weights
 
     catalog = load_catalog()
-    check = ScopeCheck.of(_embedder(), catalog, threshold)
+    check = ScopeCheck.of(packaged_minilm(), catalog, threshold)
     rows = []
     for case in load_cases(cases_path, catalog):
         turn = case.turns[0]  # the check applies to the first message of a conversation only

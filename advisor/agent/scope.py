@@ -3,7 +3,8 @@
 The backing model decides whether to call a tool, but a 1.5B model calls one for "hey" or "how do I
 land a Falcon 9" because a tool call is what its prompt is about. This check is model-agnostic: the
 message and a few descriptions of what the advisor covers are embedded with all-MiniLM-L6-v2 (the
-article search's embedder, already installed), and a message far from all of them is answered
+article search's embedder, already installed; run on numpy by tools/minilm.py, which loads in well
+under a second where sentence-transformers' imports took ~5 s of the first answer), and a message far from all of them is answered
 without tools, unless it names a catalog model or device. It only ever withholds tools, only on
 the first message of a conversation (a follow-up such as "and the license?" leans on the turns
 before it), and only from messages far from the domain: anything near it ("how many GB is a
@@ -67,13 +68,13 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 class LazyScopeCheck:
-    """Loads the embedder in the background (it takes seconds to import) and, until it is ready or
-    if it cannot load, lets every message through: the model then decides alone."""
+    """Loads the embedder and the catalog's name patterns in the background, beside the model, and,
+    if they cannot load, lets every message through: the model then decides alone."""
 
     def __init__(self, load: Callable[[], ScopeCheck]) -> None:
         self._check: ScopeCheck | None = None
-        # Not a daemon: a process quitting while the embedder is still being imported (the chat app
-        # closed in its first seconds) waits for the import, rather than tearing torch down mid-import.
+        # Not a daemon: a process quitting while the embedder is still loading (the chat app closed in
+        # its first second) waits for it, rather than tearing the interpreter down under the thread.
         self._thread = threading.Thread(target=self._load, args=(load,), name="scope-check")
         self._thread.start()
 
@@ -99,9 +100,9 @@ def default_scope_check(catalog: Catalog) -> LazyScopeCheck:
         return known[1]
 
     def load() -> ScopeCheck:
-        from tools.article_search import _embedder  # noqa: PLC0415 - imports sentence-transformers (seconds)
+        from tools.minilm import packaged_minilm  # noqa: PLC0415 - in the loader thread, beside the model
 
-        return ScopeCheck.of(_embedder(), catalog)
+        return ScopeCheck.of(packaged_minilm(), catalog)
 
     check = LazyScopeCheck(load)
     _built[id(catalog)] = (catalog, check)

@@ -117,8 +117,13 @@ class LlamaRuntime:
         """Tokens an answer must not start with when no tool may be called: those that open
         the dialect's call ('{', '<tool_call>', a code fence) and blank ones that could precede it."""
         openers = []
+        # One piece per token through the C call itself: Llama.detokenize allocates a buffer and
+        # looks up BOS for every call, which made this scan of ~152k tokens take ~5 s of each start.
+        vocab, size = self.llm._model.vocab, 256
+        buffer = (ctypes.c_char * size)()
         for token in range(self.llm.n_vocab()):
-            text = self.llm.detokenize([token], special=True).decode("utf-8", errors="replace").lstrip()
+            length = llama_cpp.llama_token_to_piece(vocab, token, buffer, size, 0, True)
+            text = buffer[:max(0, min(length, size))].decode("utf-8", errors="replace").lstrip()
             if not text or text.startswith(self.dialect.triggers) or text.startswith("`"):
                 openers.append(token)
         return openers

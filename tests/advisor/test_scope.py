@@ -1,4 +1,4 @@
-"""The embedding scope check, with the real all-MiniLM-L6-v2 embedder the article search ships."""
+"""The embedding scope check, with the real all-MiniLM-L6-v2 weights the article search ships (run on numpy)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from advisor.agent.scope import LazyScopeCheck, ScopeCheck
 @pytest.fixture(scope="module")
 def check() -> ScopeCheck:
     from knowledge import load_catalog
-    from tools.article_search import _embedder
+    from tools.minilm import packaged_minilm
 
-    return ScopeCheck.of(_embedder(), load_catalog())
+    return ScopeCheck.of(packaged_minilm(), load_catalog())
 
 
 @pytest.mark.parametrize("text", ["good morning!", "recipe for lemon cake please", "who won the 1998 world cup"])
