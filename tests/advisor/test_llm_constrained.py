@@ -55,3 +55,13 @@ def test_lazy_check_gives_the_tokens_full_filtering_gives(runtime, question: str
     assert ours == theirs
     text = runtime.llm.detokenize([t for t in ours if not llama_vocab_is_eog(runtime.llm._model.vocab, t)]).decode()
     json.loads(text)  # the grammar held: complete, valid JSON
+
+
+def test_call_openers_are_the_tokens_that_could_start_a_call_or_precede_one(runtime):
+    openers = set(on_llama_thread(lambda: runtime.call_openers))
+    dashes = "-" * 64  # one token of 64 bytes in Qwen's vocabulary
+    first = {text: runtime.tokenize(text)[0] for text in ("<tool_call>", "{", "```", " ", "\n", "The", "Yes", dashes)}
+    assert {first["<tool_call>"], first["{"], first["```"], first[" "], first["\n"]} <= openers
+    assert first["The"] not in openers and first["Yes"] not in openers
+    assert runtime.tokenize(dashes) == [first[dashes]] and first[dashes] not in openers, \
+        "a piece longer than a small buffer is read whole, not taken for a blank one"
