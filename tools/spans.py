@@ -1,12 +1,14 @@
 """The phrases of a message that each copied argument can hold.
 
 Several of the agent's arguments are the user's words, copied: hardware, quant, context, speed,
-the use a recommendation must allow ("for my startup"; tools/phrasing.py reads them all) and the
-model a search is about. A small model still fills them from memory: "rtx 3070" for a user who
-wrote "heyy", "512gb" as a context, "Gemma 3" as hardware, "commercial" for a user who never
-said so. This module lists, for one message and each kind of value, every phrase (a run of up
-to MAX_WORDS words) that the kind's own parser reads as a value, and for `model` the catalog
-names the message mentions (tools/mentions.py); the chat model decodes a call under a grammar
+the use a recommendation must allow ("for my startup"; tools/phrasing.py reads them all), the
+model a search is about and the model an estimate or a plan is for. A small model still fills
+them from memory: "rtx 3070" for a user who wrote "heyy", "512gb" as a context, "Gemma 3" as
+hardware, "commercial" for a user who never said so, "mistral nemo" (the prompt's example) for a
+question about the KV cache. This module lists, for one message and each kind of value, every
+phrase (a run of up to MAX_WORDS words) that the kind's own parser reads as a value; for `model`
+the catalog names the message mentions (tools/mentions.py), and for `named_model` those plus
+every phrase written like a model name the catalog may not know (see _named); the chat model decodes a call under a grammar
 that admits only those phrases (advisor/llm/chat_model.py), so a call can only hold words the
 user wrote and the tools read.
 
@@ -23,7 +25,8 @@ phrases two arguments would both read, and one for phrases a parser rejects:
 - a speed carries its unit ("30 tok/s"); a bare number is never read as one here;
 - a phrase its parser rejects is still offered when it is plainly of the argument's kind ("RTX
   9090", "-8 GB", "Q9"), so that the tool's specific error reaches the user; "Gemma 3" as
-  hardware is not (no word of it names hardware in the catalog).
+  hardware is not (no word of it names hardware in the catalog);
+- a phrase another kind reads ("q8", "8gb", "m4 max") is no model name.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from tools.phrasing import QUANT_WORDS, parse_context, parse_hardware, parse_qua
 MAX_WORDS = 8  # "a laptop with 32 GB RAM and an RTX 4060" is the longest hardware people write in one go
 REJECTED_WORDS = 3  # "RTX 9090", "-8 GB card", "10M tokens": how long a wrong value is written
 MIN_CONTEXT = 512  # tokens: below this no one is asking about a context window
-KINDS = ("hardware", "quant", "context", "speed", "use", "model")  # what a copied argument holds
+KINDS = ("hardware", "quant", "context", "speed", "use", "model", "named_model")  # what a copied argument holds
+NAME_WORDS = 5  # "deepseek r1 distill qwen 14b": the longest model name people write
 
 # Punctuation that ends or opens a phrase rather than belonging to it ("card?", "(16k)").
 _EDGES = "?!.,;:\"'()[]{}<>*`"
@@ -58,6 +62,8 @@ _GENERIC = frozenset({"with", "and", "the", "for", "of", "on", "or", "only", "gb
                       "dual-channel", "integrated", "processor", "server", "desktop", "laptop", "mobile", "mini",
                       "mini-pc", "air", "pro", "max", "super", "extreme", "core", "studio", "workstation", "ai",
                       "cpu", "igpu", "apu", "apus", "cus", "eu", "lake", "rock", "orange", "pi", "ti"})
+# First words of catalog names that people write for other things ("code", "intel" of a CPU, "meta" of a company).
+_NOT_FAMILIES = frozenset({"code", "intel", "meta", "nvidia", "neural"})
 _VOCABULARIES: dict[int, _Vocabulary] = {}  # id of a catalog -> its vocabulary
 _SPEED_UNIT = re.compile(r"(?:tok(?:en)?s?|t)\s*(?:/|per)\s*(?:s|sec|second|min|minute)\b|\btps\b", re.IGNORECASE)
 
@@ -98,6 +104,9 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
         if _reads(phrase, lambda: parse_use(phrase) is not None, lambda: False):
             found["use"].append(phrase)
     found["model"] = vocabulary.model_names.phrases(text)
+    read = {p for kind in ("hardware", "quant", "context", "speed") for p in found[kind]}
+    found["named_model"] = [*found["model"], *(p for p in phrases(text, NAME_WORDS)
+                                               if p not in read and p not in found["model"] and _named(p, vocabulary))]
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}
@@ -120,12 +129,36 @@ def _reads(phrase: str, parse: Callable[[], bool], of_its_kind: Callable[[], boo
         return len(phrase.split()) <= REJECTED_WORDS and of_its_kind()
 
 
+def _named(phrase: str, vocabulary: _Vocabulary) -> bool:
+    """Written like a model name: it starts with a family the catalog knows ("mixtral", "llama"), a
+    word mixing letters and digits ("qwen9", "r1") or a hyphenated one ("zorblax-lm"), and every
+    further word is one of the catalog's model-name words ("flash", "scout") or holds a digit or a
+    hyphen ("70b", "3.3"). The estimate then resolves it or names the closest models."""
+    words = phrase.lower().split()
+    if not words or not (words[0] in vocabulary.families or _coined(words[0])):
+        return False
+    if any(w in vocabulary.device_words for w in words if _coined(w)):
+        return False  # "ddr5", "i7", "7800x3d": parts of a machine
+    return all(w in vocabulary.model_words or any(c.isdigit() for c in w) or "-" in w.strip("-") for w in words[1:])
+
+
+def _coined(word: str) -> bool:
+    """A word made up as a name: a letter, another, then digits among them ("qwen9", "phi4", "a3b" is too
+    short to start one) or letters joined by a hyphen ("zorblax-lm"). "i7", "m.2" or "1440p" are not."""
+    if re.fullmatch(r"[a-z][a-z]+(?:-[a-z0-9.]+)+", word):
+        return True
+    return bool(re.fullmatch(r"[a-z]{2,}[a-z0-9.]*\d[a-z0-9.]*", word))
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     """What the catalog contributes to reading phrases, built once per catalog object."""
 
     hardware_words: frozenset[str]  # digit-free words of device names ("rtx", "radeon", "ultra"): marks unknown hardware
     model_names: Mentions  # catalog model names as people write them
+    families: frozenset[str]  # digit-free first words of model names ("llama", "mixtral", "gpt")
+    model_words: frozenset[str]  # digit-free words of model names ("flash", "scout", "instruct")
+    device_words: frozenset[str]  # every word of device names ("ddr5", "7800x3d", "m4")
 
 
 def _vocabulary(catalog: Catalog) -> _Vocabulary:
@@ -134,7 +167,13 @@ def _vocabulary(catalog: Catalog) -> _Vocabulary:
         names = [n for hw in catalog.hardware for n in (hw.name, *hw.aliases)]
         words = frozenset(w for n in names for w in re.split(r"[\s()/,]+", n.lower())
                           if len(w) > 1 and not any(c.isdigit() for c in w)) - _GENERIC
-        _VOCABULARIES[key] = _Vocabulary(words, Mentions.of_models(catalog))
+        # Names and their aliases as people write them; repository ids ("meta-llama/...") would add makers' names.
+        models = [re.split(r"[\s_,():-]+", n.lower()) for m in catalog.models
+                  for n in (m.name, m.family, *m.aliases) if "/" not in n]
+        named = frozenset(w for n in models for w in n if len(w) > 1 and w.isalpha()) - _GENERIC
+        families = frozenset(n[0] for n in models if n and n[0].isalpha() and len(n[0]) > 1) - _GENERIC - _NOT_FAMILIES
+        devices = frozenset(w for n in names for w in re.split(r"[\s()/,_-]+", n.lower()) if w)
+        _VOCABULARIES[key] = _Vocabulary(words, Mentions.of_models(catalog), families, named, devices)
     return _VOCABULARIES[key]
 
 

@@ -170,9 +170,10 @@ def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_
 
     tools = [
         AgentTool("recommend", RecommendArgs, run_recommend, {"hardware": "hardware", "context": "context", "license": "use"}),
-        AgentTool("estimate", EstimateArgs, run_estimate, {"hardware": "hardware", "quant": "quant", "context": "context"}),
+        AgentTool("estimate", EstimateArgs, run_estimate,
+                  {"model": "named_model", "hardware": "hardware", "quant": "quant", "context": "context"}),
         AgentTool("license", LicenseArgs, run_license),
-        AgentTool("plan", PlanArgs, run_plan, {"quant": "quant", "context": "context", "speed": "speed"}),
+        AgentTool("plan", PlanArgs, run_plan, {"model": "named_model", "quant": "quant", "context": "context", "speed": "speed"}),
     ]
     if index_dir is not None and importlib.util.find_spec("tools.article_search") is not None:
         tools.append(AgentTool("search_articles", SearchArgs, _article_search(index_dir), {"model": "model"}))

@@ -117,13 +117,16 @@ class LlamaChatModel(StreamingChatModel):
         if key not in self._grammars:
             if len(self._grammars) > 64:  # copied phrases differ per conversation: keep the cache bounded
                 self._grammars.clear()
+            arguments = {t["function"]["name"]: _copying(t["function"].get("parameters", {"type": "object"}),
+                                                         (copied or {}).get(t["function"]["name"])) for t in chosen}
+            # A tool whose required argument the user gave no phrase for cannot be called (an estimate
+            # needs a model someone named); if that leaves none, the schemas stand as they are.
+            callable_ = [t for t in chosen if not _lost_required(t, arguments[t["function"]["name"]])] or chosen
             schema = {"oneOf": [{
                 "type": "object",
-                "properties": {"name": {"const": t["function"]["name"]},
-                               "arguments": _copying(t["function"].get("parameters", {"type": "object"}),
-                                                     (copied or {}).get(t["function"]["name"]))},
+                "properties": {"name": {"const": t["function"]["name"]}, "arguments": arguments[t["function"]["name"]]},
                 "required": ["name", "arguments"],
-            } for t in chosen]}
+            } for t in callable_]}
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         return self._grammars[key]
 
@@ -318,6 +321,10 @@ def _copying(parameters: dict[str, Any], copied: dict[str, Sequence[str]] | None
                 del properties[name]
     required = [r for r in parameters.get("required", []) if r in properties]
     return {**parameters, "properties": properties, "required": required}
+
+
+def _lost_required(tool: dict[str, Any], narrowed: dict[str, Any]) -> bool:
+    return len(narrowed.get("required", [])) < len(tool["function"].get("parameters", {}).get("required", []))
 
 
 def _call_chunk(raw: str) -> dict[str, Any]:

@@ -38,3 +38,27 @@ def test_the_real_model_can_only_copy_the_phrases_offered():
     narrowed = narrowed.tool_calls[0]["args"]
     assert "quant" not in narrowed, narrowed
     assert narrowed.get("hardware") in (None, "rtx 3060"), narrowed
+
+
+def test_a_tool_whose_required_argument_has_no_phrase_cannot_be_called():
+    from advisor.agent.toolset import LicenseArgs  # noqa: PLC0415
+    from advisor.llm.chat_model import _lost_required  # noqa: PLC0415
+
+    parameters = ESTIMATE["function"]["parameters"]
+    assert _lost_required(ESTIMATE, _copying(parameters, {"model": (), "hardware": ("my 3060",)}))
+    assert not _lost_required(ESTIMATE, _copying(parameters, {"model": ("qwen3 8b",), "hardware": ()}))
+    license_tool = AgentTool("license", LicenseArgs, lambda args: None).openai_schema()
+    assert not _lost_required(license_tool, _copying(license_tool["function"]["parameters"], None))
+
+
+@pytest.mark.slow
+def test_the_real_model_calls_another_tool_or_answers_when_no_model_was_named():
+    from advisor.llm.chat_model import load_chat_model  # noqa: PLC0415 - loads llama.cpp
+    from advisor.agent.toolset import SearchArgs  # noqa: PLC0415
+
+    search = AgentTool("search_articles", SearchArgs, lambda args: None).openai_schema()
+    model = load_chat_model("qwen1.5b").bind_tools([ESTIMATE, search], tool_choice="required")
+    question = [SystemMessage(content="Call a tool for the user's question."),
+                HumanMessage(content="does quantizing the kv cache hurt quality much?")]
+    call = model.invoke(question, copied={"estimate": {"model": (), "hardware": (), "quant": (), "context": ()}})
+    assert [c["name"] for c in call.tool_calls] == ["search_articles"], call.tool_calls

@@ -58,7 +58,7 @@ def test_each_argument_offers_the_phrases_its_parser_reads(message: str, expecte
     found = copyable_values(message, CATALOG)
     for name, phrase in expected.items():
         assert phrase in found.get(name, ()), f"{name}: {found.get(name)}"
-    assert set(found) - {"model", "use"} == set(expected), found
+    assert set(found) - {"model", "named_model", "use"} == set(expected), found
 
 
 # message -> (argument, a phrase it must not offer): words another argument (or nothing) owns
@@ -132,3 +132,41 @@ def test_no_use_is_offered_when_none_was_said(message: str) -> None:
 ])
 def test_a_model_is_offered_only_as_a_catalog_name_the_message_mentions(message: str, names: list[str]) -> None:
     assert list(copyable_values(message, CATALOG).get("model", ())) == names
+
+
+@pytest.mark.parametrize(("message", "offered"), [
+    ("can I run mixtral on my 3090", ["mixtral"]),
+    ("qwen on a 4090?", ["qwen"]),
+    ("is zorblax-lm apache or mit", ["zorblax-lm"]),
+    ("qwen9 900b on a 4090", ["qwen9 900b"]),
+    ("will Phi-4 fit on my machine?", ["Phi-4"]),
+    ("glm 4.7 flash at q4 and at q8 on a 24gb card", ["glm 4.7 flash"]),
+    ("deepseek r1 14b vs phi 4 reasoning on a 4060 8gb", ["deepseek r1 14b", "phi 4 reasoning"]),
+    ("can my m4 max 64gb run llama 3.3 70b at 32k", ["llama 3.3 70b"]),
+    ("Mistral Small 3.2 24B on two 3090s", ["Mistral Small 3.2 24B"]),
+    ("how fast is gemma 3 27b it qat on a 7900 xtx", ["gemma 3 27b it qat"]),
+    ("codestral 22b at 8 bit", ["codestral 22b"]),
+    ("gpt-oss-120b on a dgx spark", ["gpt-oss-120b"]),
+])
+def test_a_named_model_is_offered_whether_or_not_the_catalog_knows_it(message: str, offered: list[str]) -> None:
+    values = copyable_values(message, CATALOG).get("named_model", ())
+    assert all(name in values for name in offered), values
+
+
+@pytest.mark.parametrize("message", [
+    "does quantizing the kv cache hurt quality much", "how much vram do i need", "best coding model for a 16 GB card",
+    "whats teh biggest model i can run", "small model for my laptop", "what gpu should i buy for local llms",
+    "is an m.2 ssd faster than sata", "open weight models for a startup", "what code model runs on 8gb",
+    "i have an intel i7 and 32gb ram", "recommend something for my rtx 4070 ti super", "cpu only, 32gb ddr5, what runs",
+    "how much VRAM does Cyberpunk need at 1440p", "my rtx4090 and a ryzen 7 7800x3d",
+])
+def test_no_model_is_offered_when_none_was_named(message: str) -> None:
+    assert "named_model" not in copyable_values(message, CATALOG)
+
+
+@pytest.mark.parametrize(("message", "not_a_name"), [
+    ("qwen3 8b at q8 on an m4 max", "q8"), ("qwen3 8b at q8 on an m4 max", "m4 max"),
+    ("llama 3.1 8b with 8gb vram", "8gb"), ("mistral nemo at 32k context", "32k"), ("phi 4 on my 3060", "3060"),
+])
+def test_a_phrase_another_argument_reads_is_no_model_name(message: str, not_a_name: str) -> None:
+    assert not_a_name not in copyable_values(message, CATALOG).get("named_model", ())
