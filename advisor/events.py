@@ -67,6 +67,7 @@ class Answer:
     sources: list[str] = field(default_factory=list)
     timings: Timings | None = None
     fallback: bool = False  # True when the text was rendered from tool results, not written by the model
+    repaired: bool = False  # True when sentences repeating the system prompt were dropped (advisor/agent/leaks.py)
     ungrounded: list[str] = field(default_factory=list)  # figures in the text that no tool result contains
 
 

@@ -8,8 +8,9 @@ answer names is found with the same matcher the article index uses (tools/mentio
 The prompt-leak check runs on every turn unless a case turns it off: a small model that
 prints its instructions or a tool call instead of an answer has failed the person whatever
 else the text says. It compares with the agent's real system prompt (imported, so it follows
-every edit of the prompt) and flags any run of PROMPT_RUN_WORDS consecutive words of it;
-the replies the prompt itself tells the model to give (after "reply:") are not leaks.
+every edit of the prompt) and flags any run of PROMPT_RUN_WORDS consecutive words of it
+(advisor/agent/leaks.py, which the agent uses to drop such sentences; the replies the prompt
+itself tells the model to give, after "reply:", are not leaks).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from advisor.agent.grounding import ungrounded_figures
+from advisor.agent.leaks import prompt_runs, repeated_runs
 from advisor.agent.prompt import SYSTEM_PROMPT
 from evals.toolcases import AnswerChecks
 from tools.mentions import Mentions
@@ -30,22 +32,12 @@ RESTRICTION_WORDS = ("restrict", "condition", "prohibit", "not allowed", "not pe
                      "monthly active users", "use policy", "acceptable use", "700 million", "100 million", "only if")
 
 
-PROMPT_RUN_WORDS = 8  # shorter runs ("the model does not fit on") occur in honest answers
 # Tool-call syntax and prompt scaffolding that never belongs in an answer, case-insensitive.
 CALL_MARKERS = ("<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "to call a tool", "example calls")
 # A JSON object naming a tool and its arguments, in either key order.
 CALL_JSON = re.compile(r'\{[^{}]*"name"\s*:[^{}]*"(arguments|args|parameters)"\s*:'
                        r'|\{[^{}]*"(arguments|args|parameters)"\s*:\s*\{[^{}]*\}[^{}]*"name"\s*:', re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+")
-INTENDED_REPLY = re.compile(r"reply:.*$", re.IGNORECASE | re.MULTILINE)  # what the prompt tells the model to say (e.g. to a greeting) is no leak
-
-
-def _word_runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.casefold())
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
-
-
-PROMPT_RUNS = _word_runs(INTENDED_REPLY.sub("", SYSTEM_PROMPT), PROMPT_RUN_WORDS)
+PROMPT_RUNS = prompt_runs(SYSTEM_PROMPT)
 
 
 def prompt_leaks(answer: str, prompt_runs: set[tuple[str, ...]] = PROMPT_RUNS) -> list[str]:
@@ -54,9 +46,7 @@ def prompt_leaks(answer: str, prompt_runs: set[tuple[str, ...]] = PROMPT_RUNS) -
     found = [f"tool-call syntax {m!r}" for m in CALL_MARKERS if m in text]
     if CALL_JSON.search(answer):
         found.append("a tool call as JSON")
-    words = _WORD.findall(text)
-    n = PROMPT_RUN_WORDS
-    runs = [words[i:i + n] for i in range(len(words) - n + 1) if tuple(words[i:i + n]) in prompt_runs]
+    runs = repeated_runs(answer, prompt_runs)
     if runs:
         found.append(f"system prompt text {' '.join(runs[0])!r}" + (f" and {len(runs) - 1} more runs" if len(runs) > 1 else ""))
     return found

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from functools import partial
 from pathlib import Path
 
 from langchain_core.messages import HumanMessage, ToolMessage
@@ -30,7 +29,7 @@ from advisor.profile import load_profile
 from advisor.settings import chat_model_name, paths
 from evals.toolcases import load_cases
 from knowledge import load_catalog
-from tools.spans import values_in
+from tools.spans import copying_from
 
 QUESTIONS = [  # "yes" means covered in the first two, not covered in the last two
     'Do the results above answer every part of my message, "yes" or "no"?',
@@ -47,7 +46,7 @@ def coverage_report(cases_path: Path, questions: list[str], model: str | None = 
     chat_model = load_chat_model(model or chat_model_name())
     tools = build_tools(catalog, profile=lambda: load_profile(None), index_dir=paths().index_dir)
     instructions, schemas = prompt_prefix(tools)
-    graph = build_graph(chat_model, tools, None, copyable=partial(values_in, catalog=catalog))
+    graph = build_graph(chat_model, tools, None, copyable=copying_from(catalog))
     rows = []
     cases = [c for c in load_cases(cases_path, catalog) if c.turns[0].expects_tools][:limit]
     for case in cases:

@@ -123,7 +123,7 @@ def markdown(verdicts: dict[str, list[Verdict]], info: dict[str, Any], chart: st
         f"{info['date']} on {info['machine']}; commit {info['commit']}; cases from {info['cases_from']}.",
         "",
         "Raw figures judge the backing model alone (every call as it emitted it, rejected ones and retries "
-        "included; fallback tables count as failed answers); system figures judge what the agent delivered.",
+        "included; fallback tables and answers with prompt text cut count as failed answers); system figures judge what the agent delivered.",
         "",
         *summary_rows(scores, info["models"]),
         "",

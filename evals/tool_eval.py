@@ -57,6 +57,7 @@ class TurnOutcome:
     prompt_tokens: int
     completion_tokens: int
     raw_calls: tuple[Call, ...] | None = None  # every call as the model emitted it, malformed ones too; None: same as calls
+    repaired: bool = False  # sentences repeating the system prompt were dropped from the model's answer
 
     @property
     def emitted(self) -> tuple[Call, ...]:
@@ -81,7 +82,7 @@ class Verdict:
     completion_tokens: int
     fallback_turns: int
     args_raw_ok: bool | None = None  # the calls as the model emitted them, rejected ones and retries included
-    answer_raw_ok: bool = False  # answer_ok, and no turn answered with the agent's fallback tables
+    answer_raw_ok: bool = False  # answer_ok, and no turn answered with the fallback tables or with prompt text cut
     diff: list[str] = field(default_factory=list)
     transcript: list[dict[str, Any]] = field(default_factory=list)
     skipped: str | None = None
@@ -134,6 +135,7 @@ def ask(advisor: Advisor, question: str, thread_id: str) -> TurnOutcome:
         raw_calls=raw, valid_calls=sum(cid not in rejected and valid_call(c, advisor) for cid, c in emitted),
         results=tuple(results),
         answer=answer.text if answer else "", fallback=bool(answer and answer.fallback), failure=failure,
+        repaired=bool(answer and answer.repaired),
         seconds=timings.total_s if timings else seconds,
         prompt_tokens=timings.prompt_tokens if timings else 0, completion_tokens=timings.completion_tokens if timings else 0,
     )
@@ -259,12 +261,12 @@ def judge(case: Case, model: str, outcomes: list[TurnOutcome], defaults: Default
         prompt_tokens=sum(o.prompt_tokens for o in outcomes), completion_tokens=sum(o.completion_tokens for o in outcomes),
         fallback_turns=fallbacks,
         args_raw_ok=all(j.args_raw_ok for j in judged) if expects else None,
-        answer_raw_ok=answer_ok and fallbacks == 0,
+        answer_raw_ok=answer_ok and fallbacks == 0 and not any(o.repaired for o in outcomes),
         diff=diff,
         transcript=[{"user": o.user, "calls": [{"name": c.name, "args": dict(c.args)} for c in o.emitted],
                      "not_run": len(o.emitted) - len(o.calls),
                      "errors": [{"error": r.error, "kind": r.error_kind} for r in o.results if not r.ok],
-                     "answer": o.answer, "fallback": o.fallback}
+                     "answer": o.answer, "fallback": o.fallback, "repaired": o.repaired}
                     for o in outcomes],
     )
 

@@ -189,10 +189,22 @@ def _cached(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     return _READ[key]
 
 
-def values_in(texts: list[str], catalog: Catalog) -> dict[str, tuple[str, ...]]:
-    """copyable_values over several messages (a thread's questions), merged; each message is read once per process."""
+def values_in(texts: list[str], catalog: Catalog, shown: list[str] | tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """copyable_values over several messages (a thread's questions), merged; each message is read once per process.
+
+    `shown` are tool results the model has in front of it: the catalog models they name may be
+    the model of an estimate too ("how fast would the top one be?" after a recommendation)."""
     merged: dict[str, dict[str, None]] = {}
     for text in texts:
         for name, values in _cached(text, catalog).items():
             merged.setdefault(name, {}).update(dict.fromkeys(values))
+    names = _vocabulary(catalog).model_names
+    for text in shown:
+        if found := names.phrases(text):
+            merged.setdefault("named_model", {}).update(dict.fromkeys(found))
     return {name: tuple(values) for name, values in merged.items()}
+
+
+def copying_from(catalog: Catalog) -> Callable[[list[str], list[str]], dict[str, tuple[str, ...]]]:
+    """values_in for one catalog: (the thread's questions, the tool results shown) -> phrases per kind."""
+    return lambda asked, shown: values_in(asked, catalog, shown)

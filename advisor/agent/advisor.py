@@ -13,7 +13,6 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from functools import partial
 from typing import Callable, Iterator
 
 from langchain_core.language_models import BaseChatModel
@@ -34,7 +33,7 @@ from advisor.settings import Paths, chat_model_name, paths
 from knowledge import load_catalog
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
-from tools.spans import values_in
+from tools.spans import copying_from
 
 Progress = Callable[[str, float], None]
 
@@ -49,7 +48,7 @@ class Advisor:
         self._conn = sqlite3.connect(str(where.threads_db), check_same_thread=False, timeout=10)
         # Calls may copy only phrases of the user's questions that the tools read (tools/spans.py).
         # ADVISOR_FREE_ARGUMENTS=1 turns that off, to measure what it changes (evals/README.md).
-        copyable = None if os.environ.get("ADVISOR_FREE_ARGUMENTS") else partial(values_in, catalog=catalog)
+        copyable = None if os.environ.get("ADVISOR_FREE_ARGUMENTS") else copying_from(catalog)
         self._graph = build_graph(chat_model, tools, SqliteSaver(self._conn), scope=scope, copyable=copyable)
         self._busy = threading.Lock()
         self._chat_model = chat_model
@@ -198,9 +197,10 @@ def _answer(turn: list[BaseMessage], timings: Timings | None) -> Answer:
     results = [m for m in turn if isinstance(m, ToolMessage) and m.status != "error"]
     sources = sorted({s for m in results if isinstance(m.artifact, dict) for s in m.artifact.get("sources", [])})
     fallback = bool(answer and answer.additional_kwargs.get("fallback"))
+    repaired = bool(answer and answer.additional_kwargs.get("repaired"))
     question = str(turn[0].content) if turn and isinstance(turn[0], HumanMessage) else ""
     ungrounded = [] if fallback else ungrounded_figures(text, [question, *(str(m.content) for m in results)])
-    return Answer(text=text, sources=sources, timings=timings, fallback=fallback, ungrounded=ungrounded)
+    return Answer(text=text, sources=sources, timings=timings, fallback=fallback, repaired=repaired, ungrounded=ungrounded)
 
 
 def open_advisor(model: str | None = None, *, chat_model: BaseChatModel | None = None, data_dir: Path | None = None,

@@ -21,8 +21,10 @@ does is validate and bound what the model decides:
   they go back to the model as text, marked as its own mistake (fix the call) or as the user's
   (explain what is wrong with the request).
 - `finish` makes sure the turn ends with an answer the person can read: leaked call syntax is
-  cut off, a sentence crediting the articles goes when no result of the turn came from them, and if the model wrote nothing usable the tool results themselves, as tables, become
-  the answer (marked as a fallback, which the evals count as the model's failure).
+  cut off, a sentence crediting the articles goes when no result of the turn came from them, so
+  does a sentence repeating the system prompt (advisor/agent/leaks.py; the answer is marked
+  repaired), and if the model wrote nothing usable the tool results themselves, as tables, become
+  the answer (marked as a fallback). The evals count repaired and fallback answers as the model's failures.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from langgraph.graph.state import CompiledStateGraph
 from pydantic import ValidationError
 
 from advisor.agent.grounding import uncopied_arguments, without_unsupported_attribution
+from advisor.agent.leaks import prompt_runs, without_prompt_text
 from advisor.agent.prompt import (PAST_TURNS, TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, final_answer, model_input,
                                    split_turns, system_prompt)
 from advisor.agent.render import fallback_table
@@ -204,7 +207,7 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
     if llm is not deciders.must_answer and deciders.copies and copyable is not None:
         # The questions the model sees (model_input keeps PAST_TURNS earlier ones): what a call may copy.
         asked = [str(t[0].content) for t in turns[-(PAST_TURNS + 1):] if t and isinstance(t[0], HumanMessage)]
-        found = copyable(asked)
+        found = copyable(asked, _results_shown(turns[-(PAST_TURNS + 1):]))
         extra["copied"] = {tool: {arg: found.get(kind, ()) for arg, kind in args.items()}
                            for tool, args in deciders.copied_args.items()}
     reply = _invoke(llm, state["messages"], deciders.instructions, **extra)
@@ -216,6 +219,14 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
             reply = _invoke(deciders.must_answer, state["messages"], deciders.instructions)
             reply = AIMessage(content=reply.content, id=reply.id)
     return reply
+
+
+def _results_shown(turns: list[list[BaseMessage]]) -> list[str]:
+    """Earlier turns' results as the model sees them (their first lines, prompt.earlier_note), for a
+    follow-up about "the top one". Not this turn's: with those offered, the 1.5B model followed a
+    recommendation with an estimate of its pick that nobody asked for (evals/README.md)."""
+    return [str(m.content).strip().splitlines()[0] for t in turns[:-1] for m in t
+            if isinstance(m, ToolMessage) and m.status != "error" and str(m.content).strip()]
 
 
 def _invoke(llm: Runnable, messages: list[AnyMessage], instructions: str, **extra: Any) -> AIMessage:
@@ -232,8 +243,9 @@ class Scope(Protocol):
     def in_scope(self, text: str) -> bool: ...
 
 
-# The user's questions -> for each copied argument, the phrases of them its parser reads (tools/spans.values_in).
-Copyable = Callable[[list[str]], Mapping[str, tuple[str, ...]]]
+# The user's questions and the tool results shown -> for each copied argument, the phrases its
+# parser reads (tools/spans.values_in).
+Copyable = Callable[[list[str], list[str]], Mapping[str, tuple[str, ...]]]
 
 
 def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer: BaseCheckpointSaver | None,
@@ -241,6 +253,7 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
                 copyable: Copyable | None = None) -> CompiledStateGraph:
     by_name = {tool.name: tool for tool in tools}
     deciders = Deciders.of(chat_model, tools)
+    prompt_text = prompt_runs(deciders.instructions)  # what an answer must not repeat (advisor/agent/leaks.py)
 
     def agent(state: AgentState) -> dict[str, Any]:
         return {"messages": [_decide(deciders, state, max_steps, bool(tools), scope, copyable)], "steps": state.get("steps", 0) + 1}
@@ -268,8 +281,12 @@ def build_graph(chat_model: BaseChatModel, tools: list[AgentTool], checkpointer:
         answer = final_answer(turn)
         cited = any(m.artifact.get("sources") for m in turn if isinstance(m, ToolMessage) and isinstance(m.artifact, dict))
         text, _ = without_unsupported_attribution(readable(answer), cited)
+        text, cut = without_prompt_text(text, prompt_text)
         if text and answer is not None:
-            return {} if text == str(answer.content).strip() else {"messages": [answer.model_copy(update={"content": text})]}
+            if text == str(answer.content).strip():
+                return {}
+            marks = {**answer.additional_kwargs, "repaired": True} if cut else answer.additional_kwargs
+            return {"messages": [answer.model_copy(update={"content": text, "additional_kwargs": marks})]}
         found = [(m.name or "", m.artifact["data"]) for m in turn
                  if isinstance(m, ToolMessage) and m.status != "error" and isinstance(m.artifact, dict)]
         errors = [str(m.content).removeprefix("Error: ").split(" Tell the user")[0] for m in turn

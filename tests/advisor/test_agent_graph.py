@@ -423,3 +423,34 @@ def test_the_topic_question_goes_with_a_threads_first_step_only(tmp_path):
     assert topic.question == TOPIC_QUESTION and topic.margin == TOPIC_MARGIN
     assert after_result is None and follow_up is None, "a result or an earlier turn already says what the chat is about"
     assert model.choices == ["auto", "auto", "auto"]
+
+
+def test_the_model_a_recommendation_picked_may_be_estimated_in_a_follow_up(tmp_path):
+    model = CopyingModel(replies=[tool_call("recommend", {"task": "coding", "hardware": "my 4090"}), "Top pick shown.",
+                                  "Fine."], copied=[])
+    advisor = open_advisor(chat_model=model, data_dir=tmp_path)
+    record_turn(advisor.stream("best coding model for my 4090", "t1"))
+    record_turn(advisor.stream("how fast would the top one be at 32k?", "t1"))
+    first, after_result, follow_up = model.copied
+    assert first["estimate"]["model"] == () and after_result["estimate"]["model"] == (), \
+        "nobody named a model in this turn: no estimate of a pick nobody asked about"
+    picked = follow_up["estimate"]["model"]
+    top_line = str(model.seen[1][-1].content).strip().splitlines()[0].lower()
+    assert picked and all(name.lower() in top_line for name in picked), "the earlier result's first line names the top pick"
+
+
+def test_sentences_repeating_the_system_prompt_are_dropped_and_the_answer_marked_repaired(tmp_path):
+    from advisor.agent.prompt import RULES  # noqa: PLC0415
+
+    rule = next(line for line in RULES.splitlines() if line.startswith("- Start with the direct answer"))
+    leaked = f"That name is not a model I know. {rule.removeprefix('- ')} Ask me about a real model."
+    advisor, model = advisor_with([leaked], tmp_path)
+    [answer] = [e for e in advisor.stream("Can I run '; DROP TABLE models; -- on a 3090?", "t1") if isinstance(e, Answer)]
+    assert answer.text == "That name is not a model I know. Ask me about a real model."
+    assert answer.repaired and not answer.fallback
+
+
+def test_an_answer_without_prompt_text_is_not_marked_repaired(tmp_path):
+    advisor, model = advisor_with(["Start with a smaller model; it fits and runs fast."], tmp_path)
+    [answer] = [e for e in advisor.stream("what fits on a 3060?", "t1") if isinstance(e, Answer)]
+    assert answer.text == "Start with a smaller model; it fits and runs fast." and not answer.repaired

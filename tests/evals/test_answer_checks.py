@@ -7,7 +7,8 @@ import re
 import pytest
 
 from advisor.agent.prompt import SYSTEM_PROMPT
-from evals.answer_checks import INTENDED_REPLY, PROMPT_RUN_WORDS, Evidence, check_answer, fit_verdicts, prompt_leaks
+from advisor.agent.leaks import INTENDED_REPLY, PROMPT_RUN_WORDS
+from evals.answer_checks import Evidence, check_answer, fit_verdicts, prompt_leaks
 from evals.toolcases import AnswerChecks
 from knowledge import load_catalog
 from tools.mentions import Mentions

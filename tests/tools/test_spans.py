@@ -170,3 +170,11 @@ def test_no_model_is_offered_when_none_was_named(message: str) -> None:
 ])
 def test_a_phrase_another_argument_reads_is_no_model_name(message: str, not_a_name: str) -> None:
     assert not_a_name not in copyable_values(message, CATALOG).get("named_model", ())
+
+
+def test_a_catalog_model_named_in_a_result_shown_may_be_the_model_of_a_follow_up():
+    shown = ["Best for coding on RTX 5090: Qwen3 Coder 30B A3B at Q6_K (~180 tok/s). Hardware: RTX 5090."]
+    merged = values_in(["best coding model for my 5090", "how fast would the top one be at 32k?"], CATALOG, shown)
+    assert "Qwen3 Coder 30B A3B" in merged["named_model"]
+    assert "Qwen3 Coder 30B A3B" not in merged.get("model", ()), "a search's model filter stays what the user wrote"
+    assert "RTX 5090" not in merged.get("hardware", ()), "only model names come from results"
