@@ -121,12 +121,12 @@ class LlamaChatModel(StreamingChatModel):
                                                          (copied or {}).get(t["function"]["name"])) for t in chosen}
             # A tool whose required argument the user gave no phrase for cannot be called (an estimate
             # needs a model someone named); if that leaves none, the schemas stand as they are.
-            callable_ = [t for t in chosen if not _lost_required(t, arguments[t["function"]["name"]])] or chosen
+            callable_tools = [t for t in chosen if not _lost_required(t, arguments[t["function"]["name"]])] or chosen
             schema = {"oneOf": [{
                 "type": "object",
                 "properties": {"name": {"const": t["function"]["name"]}, "arguments": arguments[t["function"]["name"]]},
                 "required": ["name", "arguments"],
-            } for t in callable_]}
+            } for t in callable_tools]}
             self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         return self._grammars[key]
 
