@@ -87,7 +87,8 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
     vocabulary = _vocabulary(catalog)
-    for phrase in phrases(text):
+    every = phrases(text)
+    for phrase in every:
         hardware = _reads(phrase, lambda: not parse_hardware(phrase, catalog).is_empty,
                           lambda: bool(_SIZE.search(phrase)) or bool(vocabulary.hardware_words & set(phrase.lower().split())))
         if hardware:
@@ -105,8 +106,8 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
             found["use"].append(phrase)
     found["model"] = vocabulary.model_names.phrases(text)
     read = {p for kind in ("hardware", "quant", "context", "speed") for p in found[kind]}
-    found["named_model"] = [*found["model"], *(p for p in phrases(text, NAME_WORDS)
-                                               if p not in read and p not in found["model"] and _named(p, vocabulary))]
+    found["named_model"] = [*found["model"], *(p for p in every if len(p.split()) <= NAME_WORDS and p not in read
+                                               and p not in found["model"] and _named(p, vocabulary))]
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}

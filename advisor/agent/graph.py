@@ -45,8 +45,8 @@ from pydantic import ValidationError
 
 from advisor.agent.grounding import uncopied_arguments, without_unsupported_attribution
 from advisor.agent.leaks import prompt_runs, without_prompt_text
-from advisor.agent.prompt import (PAST_TURNS, TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, final_answer, model_input,
-                                   split_turns, system_prompt)
+from advisor.agent.prompt import (PAST_TURNS, TOPIC_MARGIN, TOPIC_QUESTION, TOPIC_WORDS, compact_turn, final_answer,
+                                   model_input, split_turns, system_prompt)
 from advisor.agent.render import fallback_table
 from advisor.agent.toolset import AgentTool
 from advisor.errors import PromptTooLong
@@ -222,11 +222,10 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
 
 
 def _results_shown(turns: list[list[BaseMessage]]) -> list[str]:
-    """Earlier turns' results as the model sees them (their first lines, prompt.earlier_note), for a
+    """Earlier turns' results as the model sees them (their first lines in prompt.earlier_note), for a
     follow-up about "the top one". Not this turn's: with those offered, the 1.5B model followed a
     recommendation with an estimate of its pick that nobody asked for (evals/README.md)."""
-    return [str(m.content).strip().splitlines()[0] for t in turns[:-1] for m in t
-            if isinstance(m, ToolMessage) and m.status != "error" and str(m.content).strip()]
+    return [str(m.content) for t in turns[:-1] for m in compact_turn(t) if isinstance(m, ToolMessage) and m.content]
 
 
 def _invoke(llm: Runnable, messages: list[AnyMessage], instructions: str, **extra: Any) -> AIMessage:

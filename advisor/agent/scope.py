@@ -4,10 +4,10 @@ The backing model decides whether to call a tool, but a 1.5B model calls one for
 land a Falcon 9" because a tool call is what its prompt is about. This check is model-agnostic: the
 message and a few descriptions of what the advisor covers are embedded with all-MiniLM-L6-v2 (the
 article search's embedder, already installed; run on numpy by tools/minilm.py, which loads in well
-under a second where sentence-transformers' imports took ~5 s of the first answer), and a message far from all of them is answered
-without tools, unless it names a catalog model or device. It only ever withholds tools, only on
-the first message of a conversation (a follow-up such as "and the license?" leans on the turns
-before it), and only from messages far from the domain: anything near it ("how many GB is a
+under a second where sentence-transformers' imports took ~5 s of the first answer), and a message
+far from all of them is answered without tools, unless it names a catalog model or device. It only
+ever withholds tools, only on the first message of a conversation (a follow-up such as "and the
+license?" leans on the turns before it), and only from messages far from the domain: anything near it ("how many GB is a
 Blu-ray?", "GPU fans are loud") is still the model's to decide.
 
 The threshold was set on the generalization set's dev split (evals/generalization/dev.yaml): the
