@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import statistics
+
+import pytest
 
 from evals.estimator_eval import DATA_DIR, leave_one_device_out, quant_family, score_offload, score_speeds
 
@@ -40,3 +43,46 @@ def test_leave_one_device_out_scores_every_row_with_constants_that_never_saw_its
     # Refitted without the row's device, the estimate of at least one row moves.
     moved = {r.label: r.estimated for r in held_out.results}
     assert any(abs(moved[r.label] - r.estimated) > 0.05 for r in in_sample.results)
+
+
+def _synthetic_rows(constants: dict, per_layer_ms: float) -> list:
+    """Rows whose measured speed is exactly what the given constants predict."""
+    from evals.estimator_eval import RowResult, _LinearRow
+
+    rows = []
+    for profile, efficiency in constants.items():
+        for n, (a, layers) in enumerate([(0.010, 32), (0.020, 40), (0.005, 28), (0.030, 80), (0.002, 24)]):
+            b = layers / 1000  # seconds per ms of per-layer cost
+            measured = 1 / (a / efficiency + b * per_layer_ms)
+            rows.append(_LinearRow(RowResult(f"{profile[0]} {n}", measured, measured, group=f"{profile[0]}-{n}"), profile, a, b))
+    return rows
+
+
+def test_backend_constants_are_recovered_from_rows_they_generated():
+    from evals.estimator_eval import fit_constants
+
+    truth = {("cuda", None, None): 0.8, ("metal", None, None): 0.6, ("vulkan", "Intel", None): 0.35}
+    fitted = fit_constants(_synthetic_rows(truth, per_layer_ms=0.1))
+    for profile, efficiency in truth.items():
+        assert fitted[profile][0] == pytest.approx(efficiency, abs=0.006)
+        assert fitted[profile][1] == pytest.approx(0.1, abs=0.006), "the GPU backends share one per-layer cost"
+
+
+def test_more_rows_are_fitted_on_but_never_scored(tmp_path):
+    from knowledge import load_catalog
+
+    catalog = load_catalog()
+    with (DATA_DIR / "speeds.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    b70 = [r for r in rows if "Arc Pro B70" in r["hardware"] and r["backend"] == "Vulkan"]
+    small = tmp_path / "speeds.csv"
+    with small.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(b70 + [r for r in rows if r["hardware"] == "RTX 4090 24GB"])
+    alone = leave_one_device_out(small, catalog, more=None)
+    helped = leave_one_device_out(small, catalog)  # with evals/data/more_speeds.csv: other Arc cards
+    assert helped.rows_used == alone.rows_used == len(b70) + 3
+    b70_error = lambda score: statistics.median(r.ape for r in score.results if "B70" in r.label)  # noqa: E731
+    # Without another Intel card, the B70 falls back to the generic Vulkan constants: far too fast.
+    assert b70_error(helped) < b70_error(alone) / 2

@@ -80,7 +80,8 @@ def test_moe_decodes_faster_than_dense_of_similar_size(catalog):
     hw = HardwareSpec(gpu="Test GPU 24GB", ram_gb=64)
     moe = estimate(EstimateRequest(model="moe-30b-a3b", quant="Q3_K_M", hardware=hw), catalog)
     dense = estimate(EstimateRequest(model="swa-27b", quant="Q3_K_M", hardware=hw), catalog)
-    assert moe.decode_tps.expected > 3 * dense.decode_tps.expected
+    # ~9x fewer bytes per token; the per-layer cost (48 layers) keeps the gain nearer 3x
+    assert moe.decode_tps.expected > 2.5 * dense.decode_tps.expected
 
 
 def test_max_context_is_the_largest_that_fits(catalog):
