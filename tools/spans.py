@@ -42,7 +42,7 @@ from tools.phrasing import QUANT_WORDS, parse_context, parse_hardware, parse_qua
 MAX_WORDS = 8  # "a laptop with 32 GB RAM and an RTX 4060" is the longest hardware people write in one go
 REJECTED_WORDS = 3  # "RTX 9090", "-8 GB card", "10M tokens": how long a wrong value is written
 MIN_CONTEXT = 512  # tokens: below this no one is asking about a context window
-KINDS = ("hardware", "quant", "context", "speed", "use", "model", "named_model")  # what a copied argument holds
+KINDS = ("hardware", "quant", "context", "speed", "use", "model", "named_model", "license_name")  # what a copied argument holds
 NAME_WORDS = 5  # "deepseek r1 distill qwen 14b": the longest model name people write
 
 # Punctuation that ends or opens a phrase rather than belonging to it ("card?", "(16k)").
@@ -108,6 +108,10 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     read = {p for kind in ("hardware", "quant", "context", "speed") for p in found[kind]}
     found["named_model"] = [*found["model"], *(p for p in every if len(p.split()) <= NAME_WORDS and p not in read
                                                and p not in found["model"] and _named(p, vocabulary))]
+    # What a license question is about: a license as the catalog spells it ("apache 2.0", "the llama 4
+    # license", "mit") or a model, named as above (its license is looked up).
+    found["license_name"] = list(dict.fromkeys([*(p for p in every if _license_spelling(p) in vocabulary.licenses),
+                                                *found["named_model"]]))
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}
@@ -143,6 +147,29 @@ def _named(phrase: str, vocabulary: _Vocabulary) -> bool:
     return all(w in vocabulary.model_words or any(c.isdigit() for c in w) or "-" in w.strip("-") for w in words[1:])
 
 
+def _license_spelling(phrase: str) -> str:
+    """A phrase as license names are compared: lowercase, hyphens and underscores as spaces,
+    a trailing "license"/"licence"/"terms" dropped ("apache license" is the spelling "apache")."""
+    words = re.sub(r"[-_,()]+", " ", phrase.lower()).split()
+    if len(words) > 1 and words[-1] in ("license", "licence", "terms"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _license_spellings(catalog: Catalog) -> frozenset[str]:
+    """Every license's id, name and aliases as _license_spelling writes them. A one-word spelling
+    counts only when the license id holds it ("apache", "mit", "proprietary"): "Community" or
+    "Closed" are aliases too, but people write those words about other things."""
+    spellings = set()
+    for lic in catalog.licenses:
+        id_words = set(re.split(r"[-.]", lic.id.lower()))
+        for name in (lic.id, lic.name, *lic.aliases):
+            spelled = _license_spelling(name)
+            if " " in spelled or spelled in id_words:
+                spellings.add(spelled)
+    return frozenset(spellings)
+
+
 def _coined(word: str) -> bool:
     """A word made up as a name: a letter, another, then digits among them ("qwen9", "phi4", "a3b" is too
     short to start one) or letters joined by a hyphen ("zorblax-lm"). "i7", "m.2" or "1440p" are not."""
@@ -160,6 +187,7 @@ class _Vocabulary:
     families: frozenset[str]  # digit-free first words of model names ("llama", "mixtral", "gpt")
     model_words: frozenset[str]  # digit-free words of model names ("flash", "scout", "instruct")
     device_words: frozenset[str]  # every word of device names ("ddr5", "7800x3d", "m4")
+    licenses: frozenset[str]  # license ids, names and aliases as _license_spelling writes them
 
 
 def _vocabulary(catalog: Catalog) -> _Vocabulary:
@@ -174,7 +202,8 @@ def _vocabulary(catalog: Catalog) -> _Vocabulary:
         named = frozenset(w for n in models for w in n if len(w) > 1 and w.isalpha()) - _GENERIC
         families = frozenset(n[0] for n in models if n and n[0].isalpha() and len(n[0]) > 1) - _GENERIC - _NOT_FAMILIES
         devices = frozenset(w for n in names for w in re.split(r"[\s()/,_-]+", n.lower()) if w)
-        _VOCABULARIES[key] = _Vocabulary(words, Mentions.of_models(catalog), families, named, devices)
+        _VOCABULARIES[key] = _Vocabulary(words, Mentions.of_models(catalog), families, named, devices,
+                                          _license_spellings(catalog))
     return _VOCABULARIES[key]
 
 
@@ -202,7 +231,8 @@ def values_in(texts: list[str], catalog: Catalog, shown: list[str] | tuple[str, 
     names = _vocabulary(catalog).model_names
     for text in shown:
         if found := names.phrases(text):
-            merged.setdefault("named_model", {}).update(dict.fromkeys(found))
+            for kind in ("named_model", "license_name"):
+                merged.setdefault(kind, {}).update(dict.fromkeys(found))
     return {name: tuple(values) for name, values in merged.items()}
 
 

@@ -67,7 +67,7 @@ class EstimateArgs(ToolArgs):
 class LicenseArgs(ToolArgs):
     """License terms of a model or a license: commercial use, restrictions. Use only when the user asks about licensing or use."""
 
-    name: str = Field(description="model or license name")
+    name: str = Field(description="model or license name as the user wrote it")
 
 
 class PlanArgs(ToolArgs):
@@ -172,7 +172,7 @@ def build_tools(catalog: Catalog, profile: Callable[[], HardwareProfile], index_
         AgentTool("recommend", RecommendArgs, run_recommend, {"hardware": "hardware", "context": "context", "license": "use"}),
         AgentTool("estimate", EstimateArgs, run_estimate,
                   {"model": "named_model", "hardware": "hardware", "quant": "quant", "context": "context"}),
-        AgentTool("license", LicenseArgs, run_license),
+        AgentTool("license", LicenseArgs, run_license, {"name": "license_name"}),
         AgentTool("plan", PlanArgs, run_plan, {"model": "named_model", "quant": "quant", "context": "context", "speed": "speed"}),
     ]
     if index_dir is not None and importlib.util.find_spec("tools.article_search") is not None:

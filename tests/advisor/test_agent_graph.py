@@ -394,7 +394,8 @@ def test_a_model_that_copies_by_grammar_is_offered_the_phrases_of_the_threads_qu
     first, answer, follow_up, _ = model.copied
     estimate = first["estimate"]
     assert "my 3060" in estimate["hardware"] and estimate["context"] == () and estimate["quant"] == ()
-    assert first["recommend"]["license"] == () and "license" not in first, "each tool lists its own copied arguments"
+    assert first["recommend"]["license"] == () and "qwen3 8b" in first["license"]["name"], \
+        "each tool lists its own copied arguments (a license question may be about the model named)"
     assert answer is not None, "every step that may call gets the phrases"
     assert "my 3060" in follow_up["estimate"]["hardware"] and "32k" in follow_up["estimate"]["context"], \
         "earlier questions count too"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge import load_catalog
+from tools.errors import UnknownName
+from tools.licenses import license_terms
 from tools.spans import KINDS, copyable_values, phrases, values_in
 
 CATALOG = load_catalog()  # the real device names: what the phrases are read against
@@ -58,7 +60,7 @@ def test_each_argument_offers_the_phrases_its_parser_reads(message: str, expecte
     found = copyable_values(message, CATALOG)
     for name, phrase in expected.items():
         assert phrase in found.get(name, ()), f"{name}: {found.get(name)}"
-    assert set(found) - {"model", "named_model", "use"} == set(expected), found
+    assert set(found) - {"model", "named_model", "license_name", "use"} == set(expected), found
 
 
 # message -> (argument, a phrase it must not offer): words another argument (or nothing) owns
@@ -178,3 +180,41 @@ def test_a_catalog_model_named_in_a_result_shown_may_be_the_model_of_a_follow_up
     assert "Qwen3 Coder 30B A3B" in merged["named_model"]
     assert "Qwen3 Coder 30B A3B" not in merged.get("model", ()), "a search's model filter stays what the user wrote"
     assert "RTX 5090" not in merged.get("hardware", ()), "only model names come from results"
+
+
+@pytest.mark.parametrize(("message", "offered"), [
+    ("is there a MAU limit in the llama 4 license?", ["llama 4 license", "llama 4"]),
+    ("is MIT ok for a startup", ["MIT"]),
+    ("apache 2.0 vs the gemma terms, which is looser", ["apache 2.0", "gemma terms"]),
+    ("Apache-2.0 means i can sell it right", ["Apache-2.0"]),
+    ("what are the restrictions of the Qwen License Agreement", ["Qwen License Agreement"]),
+    ("what license is qwen3 32b under", ["qwen3 32b"]),
+    ("the nvidia open model license - can I fine tune?", ["nvidia open model license"]),
+    ("cc-by-nc ok for a side project?", ["cc-by-nc"]),
+])
+def test_a_license_question_offers_the_license_or_model_named(message: str, offered: list[str]) -> None:
+    values = copyable_values(message, CATALOG).get("license_name", ())
+    assert all(name in values for name in offered), values
+    assert len(values) == len(set(values))
+    for name in offered:
+        assert license_terms(name, CATALOG).terms, name  # the license tool reads what is offered
+
+
+def test_an_unknown_model_of_a_license_question_is_offered_and_gets_the_tools_error():
+    assert "zorblax-lm" in copyable_values("can i sell stuff made with zorblax-lm", CATALOG)["license_name"]
+    with pytest.raises(UnknownName):
+        license_terms("zorblax-lm", CATALOG)
+
+
+@pytest.mark.parametrize("message", [
+    "is it ok to use commercially", "what license do i need for my startup", "closed source app, 16gb card",
+    "whats the licence situation", "best coding model for a 16 GB card",
+])
+def test_no_license_name_is_offered_when_none_was_named(message: str) -> None:
+    assert "license_name" not in copyable_values(message, CATALOG)
+
+
+def test_a_model_of_a_result_shown_may_be_the_subject_of_a_license_follow_up():
+    shown = ["Best for coding on RTX 4090: Qwen3 Coder 30B A3B at Q4_K_M (~120 tok/s)."]
+    merged = values_in(["coding model for my 4090", "can i use it commercially?"], CATALOG, shown)
+    assert "Qwen3 Coder 30B A3B" in merged["license_name"]
