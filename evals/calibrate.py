@@ -19,8 +19,8 @@ from evals.estimator_eval import (
     MORE_SPEEDS_FILE,
     fit_constants,
     fit_expert_layer_ms,
+    fitting_rows,
     leave_one_device_out,
-    linear_rows,
     offload_leave_one_source_out,
     offload_rows,
     score_speeds,
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--truth", type=Path, default=DATA_DIR / "speeds.csv")
     args = parser.parse_args()
     catalog = load_catalog()
-    constants = fit_constants(linear_rows([args.truth, MORE_SPEEDS_FILE], catalog))
+    constants = fit_constants(fitting_rows([args.truth, MORE_SPEEDS_FILE], catalog))
     fitted = with_constants(catalog, constants)
     score = score_speeds(args.truth, fitted)
     print(f"in-sample on {args.truth.name}: mdape {score.mdape:.3f}  within25 {score.within_25:.3f}  rows {score.rows_used}")

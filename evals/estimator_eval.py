@@ -443,20 +443,22 @@ def fit_constants(rows: list[_LinearRow]) -> dict[_Profile, tuple[float, float]]
         i = int(np.argmin(score))
         return float(EFFICIENCIES[i]), float(score[i]) * len(measured)
 
-    fitted: dict[_Profile, tuple[float, float]] = {}
-    for key, (a, b, measured) in by_profile.items():
+    def best_cost(profiles: dict[_Profile, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[_Profile, tuple[float, float]]:
+        """One per-layer cost for all of `profiles` and each one's best efficiency at that cost."""
+        if not profiles:
+            return {}
+        at = {float(pl): {k: best_efficiency(*v, float(pl)) for k, v in profiles.items()} for pl in PER_LAYER_MS}
+        cost = min(at, key=lambda pl: sum(score for _, score in at[pl].values()))
+        return {k: (eff, cost) for k, (eff, _) in at[cost].items()}
+
+    fitted = best_cost({k: v for k, v in by_profile.items() if k[0] != "cpu"})
+    for key, rows_of_cpu in by_profile.items():
         if key[0] == "cpu":
-            eff, per_layer = min(((best_efficiency(a, b, measured, pl), pl) for pl in PER_LAYER_MS),
-                                 key=lambda found: found[0][1])
-            fitted[key] = (eff[0], float(per_layer))
-    gpus = {k: v for k, v in by_profile.items() if k[0] != "cpu"}
-    if gpus:
-        shared = min(PER_LAYER_MS, key=lambda pl: sum(best_efficiency(*v, float(pl))[1] for v in gpus.values()))
-        fitted |= {k: (best_efficiency(*v, float(shared))[0], float(shared)) for k, v in gpus.items()}
+            fitted |= best_cost({key: rows_of_cpu})
     return fitted
 
 
-def linear_rows(paths: list[Path], catalog: Catalog) -> list[_LinearRow]:
+def fitting_rows(paths: list[Path], catalog: Catalog) -> list[_LinearRow]:
     """The rows of `paths` the constants are fitted on (see _linear_rows)."""
     return [row for path in paths if path.exists() for row in _linear_rows(path, catalog)[0]]
 
@@ -470,7 +472,7 @@ def leave_one_device_out(path: Path, catalog: Catalog, more: Path | None = MORE_
     of its backend, as a new device would.
     """
     linear, fixed = _linear_rows(path, catalog)
-    extra = linear_rows([more], catalog) if more is not None else []
+    extra = fitting_rows([more], catalog) if more is not None else []
     start = {_profile_key(p): (p.bandwidth_efficiency, p.per_layer_ms) for p in catalog.backends}
     results: list[RowResult] = list(fixed)
     for device in sorted({r.result.group for r in linear}):

@@ -3,15 +3,14 @@
 Several of the agent's arguments are the user's words, copied: hardware, quant, context, speed,
 the use a recommendation must allow ("for my startup"; tools/phrasing.py reads them all), the
 model a search is about, the model an estimate or a plan is for and the license or model a
-license question names. A small model still fills
-them from memory: "rtx 3070" for a user who wrote "heyy", "512gb" as a context, "Gemma 3" as
-hardware, "commercial" for a user who never said so, "mistral nemo" (the prompt's example) for a
-question about the KV cache. This module lists, for one message and each kind of value, every
+license question names. A small model still fills them from memory: "rtx 3070" for a user who
+wrote "heyy", "512gb" as a context, "Gemma 3" as hardware, "commercial" for a user who never said
+so, "mistral nemo" (the prompt's example) for a question about the KV cache. This module lists, for one message and each kind of value, every
 phrase (a run of up to MAX_WORDS words) that the kind's own parser reads as a value; for `model`
 the catalog names the message mentions (tools/mentions.py), for `named_model` those plus
 every phrase written like a model name the catalog may not know (see _named), and for
-`license_name` a license as the catalog spells it or a named model; the chat model decodes a call under a grammar
-that admits only those phrases (advisor/llm/chat_model.py), so a call can only hold words the
+`license_name` a license as the catalog spells it or a named model; the chat model decodes a
+call under a grammar that admits only those phrases (advisor/llm/chat_model.py), so a call can only hold words the
 user wrote and the tools read.
 
 Nothing here guesses what the user wants: which argument to fill, with which of the phrases,

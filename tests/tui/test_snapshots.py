@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from textual.widgets._collapsible import CollapsibleTitle
 
 from advisor.agent import ThreadInfo
 from advisor.events import Answer, Event, Token, ToolCall, ToolResult, UserMessage
@@ -102,7 +101,7 @@ async def _answered(pilot) -> None:
     # A tool block's title grows from "running…" to its result line; on a loaded host the picture could
     # be taken before the layout caught up (the title cut at its old width). Wait for it, a few seconds at most.
     for _ in range(100):
-        if all(t.size.width >= t.label.cell_length + 2 for t in screen.query(CollapsibleTitle)):  # + padding
+        if all(t.size.width >= t.label.cell_length + 2 for t in screen.query("CollapsibleTitle")):  # + padding
             break
         await pilot.pause(0.05)
 
