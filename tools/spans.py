@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 from knowledge.schema import Catalog
 from tools.errors import AdvisorError
 from tools.mentions import Mentions
@@ -66,6 +66,19 @@ _GENERIC = frozenset({"with", "and", "the", "for", "of", "on", "or", "only", "gb
 # First words of catalog names that people write for other things ("code", "intel" of a CPU, "meta" of a company).
 _NOT_FAMILIES = frozenset({"code", "intel", "meta", "nvidia", "neural"})
 _VOCABULARIES: dict[int, _Vocabulary] = {}  # id of a catalog -> its vocabulary
+# Words that join alternatives in one phrase: "q4 or q8", "deepseek r1 14b vs phi 4", "a 4070 ti and also
+# on a 4080". In hardware, "and", "," and "+" join the parts of one machine ("a 4090 and 64 GB RAM"), so
+# only words that offer a choice split it; models, licenses and quants have no parts, so "and" and a
+# comma list them too.
+_CHOICE = r"\s+(?:vs\.?|versus|or|and also(?:\s+(?:on|at|with|for))?|and\s+(?:on|for)|and then)\s+"
+_LISTS = {
+    "hardware": re.compile(_CHOICE, re.IGNORECASE),
+    **dict.fromkeys(("quant", "named_model", "license_name"),
+                    re.compile(_CHOICE + r"|\s+and\s+|\s+&\s+|\s*,\s*(?:and\s+|or\s+)?", re.IGNORECASE)),
+}
+LISTED_KINDS = tuple(_LISTS)
+MAX_LISTED = 4  # "q4, q5, q6 or q8": more alternatives than that in one phrase is no longer a comparison
+_LEADING_FILLER = frozenset({"a", "an", "the", "at", "on", "in", "with", "also", "for", "to"})
 _SPEED_UNIT = re.compile(r"(?:tok(?:en)?s?|t)\s*(?:/|per)\s*(?:s|sec|second|min|minute)\b|\btps\b", re.IGNORECASE)
 
 
@@ -113,9 +126,34 @@ def copyable_values(text: str, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     # license", "mit") or a model, named as above (its license is looked up).
     found["license_name"] = list(dict.fromkeys([*(p for p in every if _license_spelling(p) in vocabulary.licenses),
                                                 *found["named_model"]]))
+    longer = phrases(text, 2 * MAX_WORDS)  # two values of up to MAX_WORDS each, and the words between them
+    for kind in LISTED_KINDS:  # "q4 and q8", "llama 4 scout vs gemma 3 27b": a phrase listing values of the kind
+        values = set(found[kind])
+        found[kind] += [p for p in longer if p not in values and len(listed(p, kind, values)) > 1]
     # The words of a speed are not a context length too ("20 tokens per" of "20 tokens per second").
     found["context"] = [c for c in found["context"] if not any(c in speed for speed in found["speed"])]
     return {name: tuple(values) for name, values in found.items() if values}
+
+
+def listed(phrase: str, kind: str, values: Collection[str]) -> tuple[str, ...]:
+    """The values a copied phrase offers as alternatives ("q4 and at q8" -> "q4", "q8"), when each part,
+    leading filler words dropped, is itself one of `values` (the phrases of the kind the user wrote);
+    otherwise the phrase alone. Whether the user wants them compared is not guessed here: the model chose
+    to copy the whole phrase, and each alternative is then asked for on its own (advisor/agent/graph.py)."""
+    pattern = _LISTS.get(kind)
+    if pattern is None:
+        return (phrase,)
+    parts = [_without_leading_filler(part) for part in pattern.split(phrase)]
+    if 1 < len(parts) <= MAX_LISTED and len(set(parts)) == len(parts) and all(p in values for p in parts):
+        return tuple(parts)
+    return (phrase,)
+
+
+def _without_leading_filler(part: str) -> str:
+    words = part.strip(_EDGES).split()
+    while len(words) > 1 and words[0].lower() in _LEADING_FILLER:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _quant_like(phrase: str) -> bool:

@@ -13,6 +13,9 @@ does is validate and bound what the model decides:
   its logits: prompt.TOPIC_RULE); "other" means it answers without tools. So is a first message
   far from everything the advisor covers (advisor/agent/scope.py: embedding similarity, the
   same for every backing model). On the last step the tools are withheld and the model must answer.
+- A call whose copied argument lists alternatives the user wrote ("deepseek r1 14b vs phi 4",
+  "q4 and q8", "a 4070 ti or a 4080"; tools/spans.listed) becomes one call per alternative: a
+  small model makes one call and then answers, but it copies a phrase that names both.
 - A call identical to one already made in this turn is not run again (small models loop); if
   nothing new is left, the model is asked for its answer.
 - `tools` validates each call and runs it: a number in a copied argument (hardware, quant,
@@ -29,6 +32,7 @@ does is validate and bound what the model decides:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -53,6 +57,7 @@ from advisor.errors import PromptTooLong
 from advisor.llm.probe import Probe
 from tools.errors import AdvisorError, UnknownName
 from tools.resolve import normalize
+from tools.spans import MAX_LISTED, listed
 
 MAX_STEPS = 4  # model calls per turn: up to three rounds of tool calls, then it must answer
 # Where an answer turns into call syntax or prompt text; everything from here on is cut.
@@ -204,21 +209,46 @@ def _decide(deciders: Deciders, state: AgentState, max_steps: int, has_tools: bo
     elif steps == 1 and first_message and llm is deciders.may_call:
         llm = deciders.first  # like the scope check, the topic question judges a thread's opening message only
     extra: dict[str, Any] = {}
-    if llm is not deciders.must_answer and deciders.copies and copyable is not None:
+    found: Mapping[str, tuple[str, ...]] = {}
+    if llm is not deciders.must_answer and copyable is not None:
         # The questions the model sees (model_input keeps PAST_TURNS earlier ones): what a call may copy.
         asked = [str(t[0].content) for t in turns[-(PAST_TURNS + 1):] if t and isinstance(t[0], HumanMessage)]
         found = copyable(asked, _results_shown(turns[-(PAST_TURNS + 1):]))
-        extra["copied"] = {tool: {arg: found.get(kind, ()) for arg, kind in args.items()}
-                           for tool, args in deciders.copied_args.items()}
+        if deciders.copies:
+            extra["copied"] = {tool: {arg: found.get(kind, ()) for arg, kind in args.items()}
+                               for tool, args in deciders.copied_args.items()}
     reply = _invoke(llm, state["messages"], deciders.instructions, **extra)
     if llm is deciders.must_answer and (reply.tool_calls or reply.invalid_tool_calls):
         reply = AIMessage(content=reply.content, id=reply.id)  # no tools were offered: calls are not run
     if reply.tool_calls and not reply.invalid_tool_calls:
+        reply = _one_call_per_alternative(reply, deciders.copied_args, found)
         reply = _without_repeats(reply, turn)
         if not reply.tool_calls:  # it only repeated itself: what it has is what there is
             reply = _invoke(deciders.must_answer, state["messages"], deciders.instructions)
             reply = AIMessage(content=reply.content, id=reply.id)
     return reply
+
+
+def _one_call_per_alternative(reply: AIMessage, copied_args: dict[str, dict[str, str]],
+                              found: Mapping[str, tuple[str, ...]]) -> AIMessage:
+    """A call whose copied argument lists alternatives the user wrote ("deepseek r1 14b vs phi 4
+    reasoning", "q4 and at q8", "a 4070 ti and also on a 4080"; tools/spans.listed) becomes one call
+    per alternative, each an ordinary call with one value. A small model makes one call per reply
+    and then answers (a second call in the same reply or after the first result: evals/README.md),
+    but it copies a phrase that lists both; every alternative then gets its own result."""
+    calls: list[ToolCall] = []
+    for call in reply.tool_calls:
+        kinds = copied_args.get(call["name"], {})
+        options = [[(arg, part) for part in (listed(value, kinds[arg], found.get(kinds[arg], ()))
+                                             if arg in kinds and isinstance(value, str) else (value,))]
+                   for arg, value in call["args"].items()]
+        combinations = list(itertools.product(*options))
+        if len(combinations) == 1 or len(combinations) > MAX_LISTED:
+            calls.append(call)
+            continue
+        calls += [{**call, "args": dict(combination), "id": f"{call['id']}-{n}"}
+                  for n, combination in enumerate(combinations, 1)]
+    return reply if calls == reply.tool_calls else reply.model_copy(update={"tool_calls": calls})
 
 
 def _results_shown(turns: list[list[BaseMessage]]) -> list[str]:

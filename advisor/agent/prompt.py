@@ -35,7 +35,8 @@ The answer, after the results:
 EXAMPLES: dict[str, list[tuple[str, dict[str, object]]]] = {
     "recommend": [("good coding model for a 12gb card?", {"task": "coding", "hardware": "12gb card"})],
     "estimate": [("can my rtx 3070 run mistral nemo at q8", {"model": "mistral nemo", "hardware": "rtx 3070", "quant": "q8"}),
-                 ("will Phi-4 fit on my machine?", {"model": "Phi-4"})],
+                 ("will Phi-4 fit on my machine?", {"model": "Phi-4"}),
+                 ("gemma 3 12b vs qwen3 14b on my 4070, q4 or q8?", {"model": "gemma 3 12b vs qwen3 14b", "hardware": "my 4070", "quant": "q4 or q8"})],
     "license": [("can I use Mistral Small commercially?", {"name": "Mistral Small"})],
     "plan": [("what gpu do i need for llama 3.3 70b?", {"model": "llama 3.3 70b"})],
     "search_articles": [("what do the articles say about MoE speed?", {"query": "MoE speed"})],

@@ -56,18 +56,18 @@ class RecommendArgs(ToolArgs):
 
 
 class EstimateArgs(ToolArgs):
-    """Fit, memory and speed of one model the user names, on one machine. Use for 'can I run X', 'how fast is X', 'X on my GPU?'."""
+    """Fit, memory and speed of a model the user names, on a machine. Use for 'can I run X', 'how fast is X', 'X on my GPU?', 'X vs Y'."""
 
-    model: str = Field(description="model name as the user wrote it")
+    model: str = Field(description="model name as the user wrote it; models compared as one phrase, e.g. 'gemma 3 12b vs qwen3 14b'")
     hardware: str | None = HARDWARE
-    quant: str | None = Field(None, description="quantization as the user wrote it; leave out if the user gave none")
+    quant: str | None = Field(None, description="quantization as the user wrote it, e.g. 'q4' or 'q4 and q8'; leave out if the user gave none")
     context: str | int | None = CONTEXT
 
 
 class LicenseArgs(ToolArgs):
     """License terms of a model or a license: commercial use, restrictions. Use only when the user asks about licensing or use."""
 
-    name: str = Field(description="model or license name as the user wrote it")
+    name: str = Field(description="model or license name as the user wrote it; several as one phrase, e.g. 'mistral small or phi 4'")
 
 
 class PlanArgs(ToolArgs):

@@ -119,6 +119,26 @@ def test_two_asks_in_one_message_are_the_models_to_cover(tmp_path):
     assert all("Next:" not in str(m.content) for m in model.seen[1]), "no hints: the model decides"
 
 
+def test_a_copied_phrase_listing_alternatives_becomes_one_call_for_each(tmp_path):
+    advisor, model = advisor_with([
+        tool_call("estimate", {"model": "deepseek r1 14b vs phi 4 reasoning", "hardware": "4060 8gb", "quant": "q4 or q8"}),
+        "Both fit.",
+    ], tmp_path)
+    turn = record_turn(advisor.stream("deepseek r1 14b vs phi 4 reasoning on a 4060 8gb, q4 or q8?", "t1"))
+    assert sorted((c.args["model"], c.args["quant"]) for c in turn.tool_calls) == [
+        ("deepseek r1 14b", "q4"), ("deepseek r1 14b", "q8"), ("phi 4 reasoning", "q4"), ("phi 4 reasoning", "q8")]
+    assert all(c.ok and c.args["hardware"] == "4060 8gb" for c in turn.tool_calls)
+    shown = tool_messages(model.seen[1])
+    assert len(shown) == 4 and sum("Phi-4 Reasoning" in m.content for m in shown) == 2
+    assert turn.answer == "Both fit."
+
+
+def test_a_listing_the_user_did_not_write_is_one_call(tmp_path):
+    advisor, _ = advisor_with([tool_call("license", {"name": "apache 2.0 or mit"}), "Done."], tmp_path)
+    turn = record_turn(advisor.stream("is apache 2.0 ok for my startup?", "t1"))
+    assert [c.args for c in turn.tool_calls] == [{"name": "apache 2.0 or mit"}]
+
+
 def test_a_repeated_call_is_not_run_again_and_the_model_must_answer(tmp_path):
     again = tool_call("license", {"name": "Phi-4"})
     advisor, model = advisor_with([tool_call("license", {"name": "Phi-4"}), again, "Phi-4 is MIT licensed."], tmp_path)

@@ -7,7 +7,7 @@ import pytest
 from knowledge import load_catalog
 from tools.errors import UnknownName
 from tools.licenses import license_terms
-from tools.spans import KINDS, copyable_values, phrases, values_in
+from tools.spans import KINDS, copyable_values, listed, phrases, values_in
 
 CATALOG = load_catalog()  # the real device names: what the phrases are read against
 
@@ -218,3 +218,59 @@ def test_a_model_of_a_result_shown_may_be_the_subject_of_a_license_follow_up():
     shown = ["Best for coding on RTX 4090: Qwen3 Coder 30B A3B at Q4_K_M (~120 tok/s)."]
     merged = values_in(["coding model for my 4090", "can i use it commercially?"], CATALOG, shown)
     assert "Qwen3 Coder 30B A3B" in merged["license_name"]
+
+
+# message -> (kind, a phrase that lists alternatives, what it lists): each listing is offered, and read apart.
+LISTINGS = [
+    ("gpt oss 20b on a 4070 ti and also on a 4080", "hardware", "4070 ti and also on a 4080", ("4070 ti", "4080")),
+    ("qwen3 8b on a 3060 or a 4060 ti", "hardware", "3060 or a 4060 ti", ("3060", "4060 ti")),
+    ("will qwen3 coder 30b fit on a 4090? and on a 3060?", "hardware", "4090? and on a 3060", ("4090", "3060")),
+    ("best general model for a 16gb m1 macbook air and for a 24gb rtx 3090", "hardware",
+     "16gb m1 macbook air and for a 24gb rtx 3090", ("16gb m1 macbook air", "24gb rtx 3090")),
+    ("mistral nemo: rtx 3080 vs rx 6800 xt?", "hardware", "rtx 3080 vs rx 6800 xt", ("rtx 3080", "rx 6800 xt")),
+    ("glm 4.7 flash at q4 and at q8 on a 24gb card", "quant", "q4 and at q8", ("q4", "q8")),
+    ("is q4 or q5 better for mistral nemo on my 3060", "quant", "q4 or q5", ("q4", "q5")),
+    ("llama 3.1 8b in 4-bit vs 8-bit", "quant", "4-bit vs 8-bit", ("4-bit", "8-bit")),
+    ("phi-4 at q4_k_m, q6_k or q8_0", "quant", "q4_k_m, q6_k or q8_0", ("q4_k_m", "q6_k", "q8_0")),
+    ("deepseek r1 14b vs phi 4 reasoning on a 4060 8gb", "named_model", "deepseek r1 14b vs phi 4 reasoning",
+     ("deepseek r1 14b", "phi 4 reasoning")),
+    ("which is faster on an m4 max: qwen3.5 35b a3b or qwen3.5 27b", "named_model", "qwen3.5 35b a3b or qwen3.5 27b",
+     ("qwen3.5 35b a3b", "qwen3.5 27b")),
+    ("mistral small and gemma 3 27b on my 3090", "named_model", "mistral small and gemma 3 27b",
+     ("mistral small", "gemma 3 27b")),
+    ("llama 4 scout vs gemma 3 27b licenses, which is more permissive", "license_name", "llama 4 scout vs gemma 3 27b",
+     ("llama 4 scout", "gemma 3 27b")),
+    ("apache 2.0 or mit for my startup", "license_name", "apache 2.0 or mit", ("apache 2.0", "mit")),
+    ("look up the licenses of llama 4 scout, phi-4 and mistral small 3.1", "license_name",
+     "llama 4 scout, phi-4 and mistral small 3.1", ("llama 4 scout", "phi-4", "mistral small 3.1")),
+]
+
+
+@pytest.mark.parametrize(("message", "kind", "phrase", "parts"), LISTINGS)
+def test_a_phrase_listing_alternatives_is_offered_and_read_apart(message, kind, phrase, parts) -> None:
+    found = copyable_values(message, CATALOG)
+    assert phrase in found[kind]
+    assert listed(phrase, kind, found[kind]) == parts
+
+
+# A machine's parts, a model's own words and a listing with something else in it are one value.
+NOT_LISTINGS = [
+    ("can my 4090 and 64gb ram run llama 3 70b", "hardware", "4090 and 64gb ram"),
+    ("two 3090s + 128 GB RAM, fits?", "hardware", "two 3090s + 128 GB RAM"),
+    ("laptop with 16 GB RAM, no GPU: phi-4 mini?", "hardware", "laptop with 16 GB RAM, no GPU"),
+    ("mixtral 8x7b at q5 or something smaller", "quant", "q5 or something smaller"),
+    ("llama 3.3 70b or whatever fits my 3090", "named_model", "llama 3.3 70b or whatever fits"),
+    ("q4 or q4", "quant", "q4 or q4"),
+]
+
+
+@pytest.mark.parametrize(("message", "kind", "phrase"), NOT_LISTINGS)
+def test_a_phrase_without_alternatives_is_one_value(message, kind, phrase) -> None:
+    found = copyable_values(message, CATALOG)
+    assert listed(phrase, kind, found.get(kind, ())) == (phrase,)
+
+
+def test_more_alternatives_than_a_comparison_holds_stay_one_phrase() -> None:
+    message = "phi-4 at q2_k, q3_k_m, q4_k_m, q6_k or q8_0"
+    found = copyable_values(message, CATALOG)
+    assert listed("q2_k, q3_k_m, q4_k_m, q6_k or q8_0", "quant", found["quant"]) == ("q2_k, q3_k_m, q4_k_m, q6_k or q8_0",)
