@@ -291,6 +291,8 @@ class BackendProfile(Frozen):
     Decode time per token = bytes read / (spec bandwidth x efficiency) + layers x per-layer cost:
     the second term is the kernel-launch and synchronisation cost that makes small models run
     far below the bandwidth bound. Fitted to measured llama-bench rows, so it carries that source.
+    Below `min_decode_bits` a weight costs as long as one of that many bits: unpacking a 2- or
+    3-bit block takes the shader about as long as reading a 4- to 5-bit one (a roofline ridge).
     """
 
     id: Literal["cuda", "metal", "rocm", "vulkan", "sycl", "cpu"]
@@ -298,6 +300,9 @@ class BackendProfile(Frozen):
     segment: str | None = Field(default=None, description="Hardware segment this row is specific to (datacenter HBM parts)")
     bandwidth_efficiency: float = Field(gt=0, le=1.2)
     per_layer_ms: float = Field(ge=0)
+    min_decode_bits: float = Field(
+        default=0.0, ge=0, description="Bits per weight below which decode stops getting faster: the dequantisation "
+        "work, not the bytes, bounds the matrix-vector products (0 = bytes only)")
     prefill_ratio: float = Field(gt=0, description="Prefill tok/s as a multiple of the decode bandwidth bound")
     source: str
     expert_layer_ms: float | None = Field(
