@@ -118,6 +118,20 @@ class MoeRouting(Frozen):
     source: str
 
 
+class Embedding(Frozen):
+    """The input token-embedding table (public config.json): vocab_size x hidden_size weights.
+
+    Decode looks up one row of it per token, so unless it doubles as the output head
+    (tie_word_embeddings) it is stored but not read: 6 % of Llama 3 8B's bytes.
+    """
+
+    vocab_size: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    tied: bool = Field(description="tie_word_embeddings: the same matrix is the output head, read whole every token")
+    origin: Origin
+    source: str
+
+
 class Endorsement(Frozen):
     """A source's explicit pick of this model for a hardware tier and a task ("best for 16 GB, coding")."""
 
@@ -177,6 +191,7 @@ class Model(Frozen):
     fixed_precision: FixedPrecision | None = None
     notes: str | None = None
     moe: MoeRouting | None = None
+    embedding: Embedding | None = Field(default=None, description="Only where the active count includes the input table")
     endorsements: list[Endorsement] = Field(default_factory=list, description="Explicit picks by the sources")
     ollama_tag: str | None = Field(default=None, description="`ollama run` tag, e.g. 'gpt-oss:20b'")
     gguf_repo: str | None = Field(default=None, description="A public GGUF repository, for the llama-server line")

@@ -232,8 +232,8 @@ def decode_seconds_per_token(
 ) -> float:
     """Time to generate one token: bytes read at the effective bandwidth plus per-layer costs.
 
-    Only active parameters are read per token (MoE), the KV cache up to `context` is read
-    too, and layers left in system RAM are read at RAM bandwidth by the CPU backend. With
+    Only active parameters are read per token (MoE), less the input token table's rows the
+    token does not use (untied embeddings), the KV cache up to `context` is read too, and layers left in system RAM are read at RAM bandwidth by the CPU backend. With
     expert offload (`cpu_moe_layers` > 0) every layer runs on the GPU except the routed
     experts of those layers, whose active share is read from RAM.
     """
@@ -244,12 +244,12 @@ def decode_seconds_per_token(
     gpu_share = gpu_layers / shape.layers
     seconds = 0.0
     if gpu_share > 0:
-        per_token = weight_bytes_read(shape.params_active_b, bpw, backend) + kv
+        per_token = weight_bytes_read(shape.params_read_b, bpw, backend) + kv
         seconds += per_token * gpu_share / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
         seconds += gpu_layers * backend.per_layer_ms / 1000
     if gpu_share < 1:
         cpu_layers = shape.layers - gpu_layers
-        per_token = weight_bytes_read(shape.params_active_b, bpw, cpu) + kv
+        per_token = weight_bytes_read(shape.params_read_b, bpw, cpu) + kv
         seconds += per_token * (1 - gpu_share) / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)
         seconds += cpu_layers * cpu.per_layer_ms / 1000
     if device.gpus > 1 and gpu_share > 0:
@@ -263,7 +263,7 @@ def _moe_offload_seconds(shape: ModelShape, bpw: float, kv: float, device: Devic
     layers = shape.moe_layers or shape.layers
     expert_active_b = shape.params_active_b - shape.dense_params_b
     in_ram_b = expert_active_b * cpu_moe_layers / layers  # billions of weights the CPU reads per token
-    on_gpu = weight_bytes_read(shape.params_active_b - in_ram_b, bpw, backend) + kv
+    on_gpu = weight_bytes_read(shape.params_read_b - in_ram_b, bpw, backend) + kv
     seconds = on_gpu / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
     seconds += shape.layers * backend.per_layer_ms / 1000
     seconds += weight_bytes_read(in_ram_b, bpw, cpu) / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)

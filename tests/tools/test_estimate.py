@@ -233,3 +233,25 @@ def test_below_the_decode_bits_floor_a_weight_costs_the_floor_not_its_bytes(cata
     assert tps("Q8_0") < tps("Q6_K") < tps("Q2_K")
     # The CPU backend has no floor: its cores are bounded by tools/cpu_speed instead.
     assert cpu.min_decode_bits == 0 and weight_bytes_read(8.0, 2.6, cpu) == pytest.approx(8e9 * 2.6 / 8)
+
+
+def test_an_untied_input_embedding_is_not_read_per_token_but_a_tied_one_is(catalog):
+    from tools.estimate import backend_profile, decode_seconds_per_token
+    from tools.shapes import device_from_spec
+
+    table = {"vocab_size": 128000, "hidden_size": 4096, "origin": "public_config", "source": "test"}
+    untied = shape_of_model(Model(**dense_model("emb-untied", 8.0, 32, 8, 128, embedding={**table, "tied": False})))
+    tied = shape_of_model(Model(**dense_model("emb-tied", 8.0, 32, 8, 128, embedding={**table, "tied": True})))
+    unknown = shape_of_model(Model(**dense_model("emb-unknown", 8.0, 32, 8, 128)))
+    assert untied.input_embedding_b == pytest.approx(128000 * 4096 / 1e9)
+    assert untied.params_read_b == pytest.approx(8.0 - 0.524288)
+    assert tied.params_read_b == unknown.params_read_b == 8.0  # the tied table is the output head, read whole
+    device = device_from_spec(HardwareSpec(gpu="Test GPU 24GB"), catalog)
+    cuda, cpu, q8 = backend_profile(catalog, "cuda", device), backend_profile(catalog, "cpu"), resolve_quant("Q8_0", catalog)
+
+    def seconds(s) -> float:
+        return decode_seconds_per_token(s, q8, device, cuda, cpu, s.layers, 0, "f16")
+
+    assert seconds(untied) < seconds(tied) == pytest.approx(seconds(unknown))
+    # Memory is unchanged: the table is stored whole either way.
+    assert weights_bytes(untied, q8) == weights_bytes(tied, q8)
