@@ -358,26 +358,39 @@ def score_offload(path: Path, catalog: Catalog) -> Score:
 
 # --- leave one device out -----------------------------------------------------------------
 
+# The grid the backend constants are searched on: share of spec bandwidth reached, ms per layer,
+# and the bits per weight below which unpacking, not reading, bounds decode (0 = never).
+EFFICIENCIES = np.round(np.arange(0.05, 1.0001, 0.005), 3)  # no backend reads memory faster than its spec
+PER_LAYER_MS = np.round(np.arange(0.0, 0.6001, 0.005), 3)
+MIN_DECODE_BITS = (0.0, *np.round(np.arange(3.0, 6.0001, 0.25), 2).tolist())
+_Profile = tuple[str, str | None, str | None]
+Constants = tuple[float, float, float]  # bandwidth_efficiency, per_layer_ms, min_decode_bits
+
+
 @dataclass(frozen=True)
 class _LinearRow:
-    """seconds per token = a / efficiency + b x per_layer_ms, for one row and its backend profile."""
+    """seconds per token = a[min_decode_bits] / efficiency + b x per_layer_ms, for one row and its backend profile.
+
+    `a` holds the bandwidth term at every value of MIN_DECODE_BITS (and at the catalog's own): for a
+    fixed floor the row is linear in the other two constants, so the grid search stays exhaustive.
+    """
 
     result: RowResult
-    profile: tuple[str, str | None, str | None]
-    a: float
+    profile: _Profile
+    a: dict[float, float]
     b: float
 
 
-def _profile_key(profile) -> tuple[str, str | None, str | None]:
+def _profile_key(profile) -> _Profile:
     return profile.id, profile.vendor, profile.segment
 
 
 def _linear_rows(path: Path, catalog: Catalog) -> tuple[list[_LinearRow], list[RowResult]]:
-    """Each scored speed row as a linear function of its backend's two constants.
+    """Each scored speed row as a linear function of its backend's constants.
 
-    The estimator's own decode function is called with (efficiency 1, 0 ms) and (1, 1 ms), so
-    the refit uses exactly the arithmetic `estimate` uses. Rows that are not linear in those
-    constants (layer offload, a CPU path with other terms) are kept at their catalog estimate.
+    The estimator's own decode function is called with (efficiency 1, 0 ms) and (1, 1 ms) at each
+    floor of the grid, so the refit uses exactly the arithmetic `estimate` uses. Rows that are not
+    linear in those constants (layer offload, a CPU path with other terms) are kept at their catalog estimate.
     """
     def case(row: Row, label: str, measured: float):
         req, result, device, shape = _speed_case(row, catalog)
@@ -394,26 +407,22 @@ def _linear_rows(path: Path, catalog: Catalog) -> tuple[list[_LinearRow], list[R
         cpu = backend_profile(catalog, "cpu")
         profile = cpu if device.kind == "cpu" else backend_profile(catalog, device.backend, device)
 
-        def seconds(eff: float, per_layer_ms: float) -> float:
-            p = profile.model_copy(update={"bandwidth_efficiency": eff, "per_layer_ms": per_layer_ms})
+        def seconds(eff: float, per_layer_ms: float, floor: float) -> float:
+            p = profile.model_copy(update={"bandwidth_efficiency": eff, "per_layer_ms": per_layer_ms, "min_decode_bits": floor})
             return decode_seconds_per_token(shape, quant, device, p, p if device.kind == "cpu" else cpu,
                                             result.gpu_layers or 0, req.context, req.kv_cache)
 
-        a = seconds(1.0, 0.0)
-        b = seconds(1.0, 1.0) - a
+        floors = sorted({*MIN_DECODE_BITS, profile.min_decode_bits})
+        a = {f: seconds(1.0, 0.0, f) for f in floors}
+        b = seconds(1.0, 1.0, 0.0) - a[0.0]
+        own = a[profile.min_decode_bits]
         if result.fit not in ("full_gpu", "multi_gpu", "unified_memory", "cpu_only") or not np.isclose(
-                a / profile.bandwidth_efficiency + b * profile.per_layer_ms,
-                seconds(profile.bandwidth_efficiency, profile.per_layer_ms), rtol=1e-6):
+                own / profile.bandwidth_efficiency + b * profile.per_layer_ms,
+                seconds(profile.bandwidth_efficiency, profile.per_layer_ms, profile.min_decode_bits), rtol=1e-6):
             fixed.append(scored)
             continue
         linear.append(_LinearRow(scored, _profile_key(profile), a, b))
     return linear, fixed
-
-
-# The grid the backend constants are searched on: share of spec bandwidth reached, ms per layer.
-EFFICIENCIES = np.round(np.arange(0.05, 1.0001, 0.005), 3)  # no backend reads memory faster than its spec
-PER_LAYER_MS = np.round(np.arange(0.0, 0.6001, 0.005), 3)
-_Profile = tuple[str, str | None, str | None]
 
 
 def _objective(ape: np.ndarray) -> np.ndarray:
@@ -422,39 +431,51 @@ def _objective(ape: np.ndarray) -> np.ndarray:
     return np.median(ape, axis=-1) + 0.3 * np.mean(ape > 0.25, axis=-1) + 0.01 * np.mean(np.minimum(ape, 1.0), axis=-1)
 
 
-def fit_constants(rows: list[_LinearRow]) -> dict[_Profile, tuple[float, float]]:
+def _scores_on_grid(a: np.ndarray, b: np.ndarray, measured: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every per-layer cost of the grid: the best efficiency of these rows and its objective x rows."""
+    estimated = 1 / (a[None, None, :] / EFFICIENCIES[:, None, None] + b[None, None, :] * PER_LAYER_MS[None, :, None])
+    score = _objective(np.abs(estimated - measured) / measured)  # (efficiency, per-layer cost)
+    best = np.argmin(score, axis=0)
+    return EFFICIENCIES[best], score[best, np.arange(len(PER_LAYER_MS))] * len(measured)
+
+
+def fit_constants(rows: list[_LinearRow]) -> dict[_Profile, Constants]:
     """Backend constants for `rows` by exhaustive search on the grid, so they do not depend on where
     a search starts (Nelder-Mead from the catalog's own values barely moved: refits without a device
     kept most of what that device had taught them, and leave-one-device-out looked better than it is).
 
-    The GPU backends share one per-layer cost and each profile has its own efficiency: with a
-    per-layer cost per profile, profiles with a few rows overfit (leave-one-device-out 13.4 % vs
-    12.5 % on the shared truth). The CPU profile keeps both of its own.
+    The GPU backends share one per-layer cost and one decode-bits floor, and each profile has its own
+    efficiency: with a per-layer cost per profile, profiles with a few rows overfit (leave-one-device-out
+    13.4 % vs 12.5 % on the shared truth). The CPU profile keeps its own two and no floor: what bounds
+    a CPU besides bandwidth is its cores (tools/cpu_speed.py).
     """
-    by_profile: dict[_Profile, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for key in sorted({r.profile for r in rows}, key=str):
-        mine = [r for r in rows if r.profile == key]
-        by_profile[key] = (np.array([r.a for r in mine]), np.array([r.b for r in mine]),
-                           np.array([r.result.measured for r in mine]))
+    by_profile: dict[_Profile, list[_LinearRow]] = defaultdict(list)
+    for r in rows:
+        by_profile[r.profile].append(r)
 
-    def best_efficiency(a: np.ndarray, b: np.ndarray, measured: np.ndarray, per_layer: float) -> tuple[float, float]:
-        estimated = 1 / (a[None, :] / EFFICIENCIES[:, None] + b[None, :] * per_layer)
-        score = _objective(np.abs(estimated - measured) / measured)
-        i = int(np.argmin(score))
-        return float(EFFICIENCIES[i]), float(score[i]) * len(measured)
-
-    def best_cost(profiles: dict[_Profile, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[_Profile, tuple[float, float]]:
-        """One per-layer cost for all of `profiles` and each one's best efficiency at that cost."""
+    def best(profiles: dict[_Profile, list[_LinearRow]], floors: tuple[float, ...]) -> dict[_Profile, Constants]:
+        """One per-layer cost and one floor for all of `profiles`, and each one's best efficiency at them."""
         if not profiles:
             return {}
-        at = {float(pl): {k: best_efficiency(*v, float(pl)) for k, v in profiles.items()} for pl in PER_LAYER_MS}
-        cost = min(at, key=lambda pl: sum(score for _, score in at[pl].values()))
-        return {k: (eff, cost) for k, (eff, _) in at[cost].items()}
+        found: tuple[float, float, float, dict[_Profile, float]] | None = None
+        for floor in floors:
+            total = np.zeros(len(PER_LAYER_MS))
+            effs: dict[_Profile, np.ndarray] = {}
+            for key, mine in profiles.items():
+                effs[key], score = _scores_on_grid(np.array([r.a[floor] for r in mine]), np.array([r.b for r in mine]),
+                                                   np.array([r.result.measured for r in mine]))
+                total += score
+            i = int(np.argmin(total))
+            if found is None or total[i] < found[0]:
+                found = (float(total[i]), float(PER_LAYER_MS[i]), floor, {k: float(e[i]) for k, e in effs.items()})
+        _, cost, floor, chosen = found
+        return {k: (eff, cost, floor) for k, eff in chosen.items()}
 
-    fitted = best_cost({k: v for k, v in by_profile.items() if k[0] != "cpu"})
-    for key, rows_of_cpu in by_profile.items():
+    ordered = dict(sorted(by_profile.items(), key=lambda kv: str(kv[0])))
+    fitted = best({k: v for k, v in ordered.items() if k[0] != "cpu"}, MIN_DECODE_BITS)
+    for key, rows_of_cpu in ordered.items():
         if key[0] == "cpu":
-            fitted |= best_cost({key: rows_of_cpu})
+            fitted |= best({key: rows_of_cpu}, (0.0,))
     return fitted
 
 
@@ -473,7 +494,7 @@ def leave_one_device_out(path: Path, catalog: Catalog, more: Path | None = MORE_
     """
     linear, fixed = _linear_rows(path, catalog)
     extra = fitting_rows([more], catalog) if more is not None else []
-    start = {_profile_key(p): (p.bandwidth_efficiency, p.per_layer_ms) for p in catalog.backends}
+    start = {_profile_key(p): (p.bandwidth_efficiency, p.per_layer_ms, p.min_decode_bits) for p in catalog.backends}
     results: list[RowResult] = list(fixed)
     for device in sorted({r.result.group for r in linear}):
         train = [r for r in linear + extra if r.result.group != device]
@@ -481,8 +502,8 @@ def leave_one_device_out(path: Path, catalog: Catalog, more: Path | None = MORE_
         trained = {r.profile for r in train}
         for r in (r for r in linear if r.result.group == device):
             key = r.profile if r.profile in trained else (r.profile[0], None, None)
-            eff, per_layer = fitted[key]
-            results.append(replace(r.result, estimated=1 / (r.a / eff + r.b * per_layer)))
+            eff, per_layer, floor = fitted[key]
+            results.append(replace(r.result, estimated=1 / (r.a[floor] / eff + r.b * per_layer)))
     return _score(results, [])
 
 

@@ -118,6 +118,20 @@ class MoeRouting(Frozen):
     source: str
 
 
+class Embedding(Frozen):
+    """The input token-embedding table (public config.json): vocab_size x hidden_size weights.
+
+    Decode looks up one row of it per token, so unless it doubles as the output head
+    (tie_word_embeddings) it is stored but not read: 6 % of Llama 3 8B's bytes.
+    """
+
+    vocab_size: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    tied: bool = Field(description="tie_word_embeddings: the same matrix is the output head, read whole every token")
+    origin: Origin
+    source: str
+
+
 class Endorsement(Frozen):
     """A source's explicit pick of this model for a hardware tier and a task ("best for 16 GB, coding")."""
 
@@ -177,6 +191,7 @@ class Model(Frozen):
     fixed_precision: FixedPrecision | None = None
     notes: str | None = None
     moe: MoeRouting | None = None
+    embedding: Embedding | None = Field(default=None, description="Only where the active count includes the input table")
     endorsements: list[Endorsement] = Field(default_factory=list, description="Explicit picks by the sources")
     ollama_tag: str | None = Field(default=None, description="`ollama run` tag, e.g. 'gpt-oss:20b'")
     gguf_repo: str | None = Field(default=None, description="A public GGUF repository, for the llama-server line")
@@ -291,6 +306,8 @@ class BackendProfile(Frozen):
     Decode time per token = bytes read / (spec bandwidth x efficiency) + layers x per-layer cost:
     the second term is the kernel-launch and synchronisation cost that makes small models run
     far below the bandwidth bound. Fitted to measured llama-bench rows, so it carries that source.
+    Below `min_decode_bits` a weight costs as long as one of that many bits: unpacking a 2- or
+    3-bit block takes the shader about as long as reading a 4- to 5-bit one (a roofline ridge).
     """
 
     id: Literal["cuda", "metal", "rocm", "vulkan", "sycl", "cpu"]
@@ -298,6 +315,9 @@ class BackendProfile(Frozen):
     segment: str | None = Field(default=None, description="Hardware segment this row is specific to (datacenter HBM parts)")
     bandwidth_efficiency: float = Field(gt=0, le=1.2)
     per_layer_ms: float = Field(ge=0)
+    min_decode_bits: float = Field(
+        default=0.0, ge=0, description="Bits per weight below which decode stops getting faster: the dequantisation "
+        "work, not the bytes, bounds the matrix-vector products (0 = bytes only)")
     prefill_ratio: float = Field(gt=0, description="Prefill tok/s as a multiple of the decode bandwidth bound")
     source: str
     expert_layer_ms: float | None = Field(

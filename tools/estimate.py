@@ -216,28 +216,40 @@ def moe_placement(shape: ModelShape, quant: Quant, total_bytes: float, weights: 
 
 # --- speed --------------------------------------------------------------------------------
 
+def weight_bytes_read(params_b: float, bpw: float, profile: BackendProfile) -> float:
+    """What `params_b` billion weights of `bpw` bits cost to decode, in bytes read.
+
+    Their own bytes, except below the profile's `min_decode_bits`: there unpacking the blocks,
+    not reading them, bounds the matrix-vector kernels, so a 2-bit weight takes as long as one
+    of `min_decode_bits` bits (measured: a 7B Q2_K decodes no faster than its Q4_0).
+    """
+    return params_b * 1e9 * max(bpw, profile.min_decode_bits) / 8
+
+
 def decode_seconds_per_token(
     shape: ModelShape, quant: Quant, device: Device, backend: BackendProfile, cpu: BackendProfile,
     gpu_layers: int, context: int, kv_type: KvCacheType, cpu_moe_layers: int = 0,
 ) -> float:
     """Time to generate one token: bytes read at the effective bandwidth plus per-layer costs.
 
-    Only active parameters are read per token (MoE), the KV cache up to `context` is read
-    too, and layers left in system RAM are read at RAM bandwidth by the CPU backend. With
+    Only active parameters are read per token (MoE), less the input token table's rows the
+    token does not use (untied embeddings), the KV cache up to `context` is read too, and layers left in system RAM are read at RAM bandwidth by the CPU backend. With
     expert offload (`cpu_moe_layers` > 0) every layer runs on the GPU except the routed
     experts of those layers, whose active share is read from RAM.
     """
-    active = shape.params_active_b * 1e9 * bits_per_weight(shape, quant) / 8
-    per_token = active + kv_cache_bytes(shape, context, kv_type)
+    bpw = bits_per_weight(shape, quant)
+    kv = kv_cache_bytes(shape, context, kv_type)
     if cpu_moe_layers and shape.is_moe:
-        return _moe_offload_seconds(shape, quant, device, backend, cpu, per_token, cpu_moe_layers)
+        return _moe_offload_seconds(shape, bpw, kv, device, backend, cpu, cpu_moe_layers)
     gpu_share = gpu_layers / shape.layers
     seconds = 0.0
     if gpu_share > 0:
+        per_token = weight_bytes_read(shape.params_read_b, bpw, backend) + kv
         seconds += per_token * gpu_share / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
         seconds += gpu_layers * backend.per_layer_ms / 1000
     if gpu_share < 1:
         cpu_layers = shape.layers - gpu_layers
+        per_token = weight_bytes_read(shape.params_read_b, bpw, cpu) + kv
         seconds += per_token * (1 - gpu_share) / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)
         seconds += cpu_layers * cpu.per_layer_ms / 1000
     if device.gpus > 1 and gpu_share > 0:
@@ -245,15 +257,16 @@ def decode_seconds_per_token(
     return seconds
 
 
-def _moe_offload_seconds(shape: ModelShape, quant: Quant, device: Device, backend: BackendProfile, cpu: BackendProfile,
-                         per_token: float, cpu_moe_layers: int) -> float:
+def _moe_offload_seconds(shape: ModelShape, bpw: float, kv: float, device: Device, backend: BackendProfile,
+                         cpu: BackendProfile, cpu_moe_layers: int) -> float:
     """Active expert bytes of the offloaded layers over RAM bandwidth, everything else over VRAM."""
     layers = shape.moe_layers or shape.layers
-    expert_active = (shape.params_active_b - shape.dense_params_b) * 1e9 * bits_per_weight(shape, quant) / 8
-    in_ram = expert_active * cpu_moe_layers / layers
-    seconds = (per_token - in_ram) / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
+    expert_active_b = shape.params_active_b - shape.dense_params_b
+    in_ram_b = expert_active_b * cpu_moe_layers / layers  # billions of weights the CPU reads per token
+    on_gpu = weight_bytes_read(shape.params_read_b - in_ram_b, bpw, backend) + kv
+    seconds = on_gpu / (device.bandwidth_gbps * GB * backend.bandwidth_efficiency)
     seconds += shape.layers * backend.per_layer_ms / 1000
-    seconds += in_ram / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)
+    seconds += weight_bytes_read(in_ram_b, bpw, cpu) / (device.ram_bandwidth_gbps * GB * cpu.bandwidth_efficiency)
     seconds += cpu_moe_layers * (cpu.expert_layer_ms if cpu.expert_layer_ms is not None else cpu.per_layer_ms) / 1000
     if device.gpus > 1:
         seconds /= MULTI_GPU_PENALTY

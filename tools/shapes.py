@@ -51,6 +51,12 @@ class ModelShape:
     assumptions: tuple[str, ...] = field(default=())
     dense_params_b: float | None = None  # MoE: parameters outside the routed experts (attention, shared); None = dense
     moe_layers: int | None = None  # MoE: layers holding routed experts
+    input_embedding_b: float = 0.0  # untied input token table: counted in the parameters, one row read per token
+
+    @property
+    def params_read_b(self) -> float:
+        """Parameters decode reads per token: the active ones less the input table's unread rows."""
+        return self.params_active_b - self.input_embedding_b
 
     @property
     def is_moe(self) -> bool:
@@ -109,7 +115,15 @@ def shape_of_model(model: Model) -> ModelShape:
         fixed_precision=model.fixed_precision, model=model, assumptions=tuple(notes + moe_notes),
         dense_params_b=dense, moe_layers=moe_layers,
         file_bytes=float(model.file.tensor_bytes) if model.file and model.file.tensor_bytes else None,
+        input_embedding_b=input_embedding_b(model),
     )
+
+
+def input_embedding_b(model: Model) -> float:
+    """Billions of weights in the model's input token table that decode never reads: 0 when the
+    table is also the output head (tied) or the catalog does not give it."""
+    e = model.embedding
+    return 0.0 if e is None or e.tied else e.vocab_size * e.hidden_size / 1e9
 
 
 def shape_of_custom(custom: CustomModel) -> ModelShape:

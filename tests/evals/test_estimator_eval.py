@@ -45,16 +45,18 @@ def test_leave_one_device_out_scores_every_row_with_constants_that_never_saw_its
     assert any(abs(moved[r.label] - r.estimated) > 0.05 for r in in_sample.results)
 
 
-def _synthetic_rows(constants: dict, per_layer_ms: float) -> list:
+def _synthetic_rows(constants: dict, per_layer_ms: float, min_decode_bits: float = 0.0) -> list:
     """Rows whose measured speed is exactly what the given constants predict."""
-    from evals.estimator_eval import RowResult, _LinearRow
+    from evals.estimator_eval import MIN_DECODE_BITS, RowResult, _LinearRow
 
     rows = []
     for profile, efficiency in constants.items():
-        for n, (a, layers) in enumerate([(0.010, 32), (0.020, 40), (0.005, 28), (0.030, 80), (0.002, 24)]):
+        for n, (a, bits, layers) in enumerate([(0.010, 4.9, 32), (0.020, 16.0, 40), (0.005, 2.6, 28), (0.030, 8.5, 80),
+                                               (0.002, 3.4, 24), (0.006, 4.9, 36)]):
             b = layers / 1000  # seconds per ms of per-layer cost
-            measured = 1 / (a / efficiency + b * per_layer_ms)
-            rows.append(_LinearRow(RowResult(f"{profile[0]} {n}", measured, measured, group=f"{profile[0]}-{n}"), profile, a, b))
+            at = {f: a * max(bits, f) / bits for f in MIN_DECODE_BITS}  # below the floor a weight costs `floor` bits
+            measured = 1 / (at[min_decode_bits] / efficiency + b * per_layer_ms)
+            rows.append(_LinearRow(RowResult(f"{profile[0]} {n}", measured, measured, group=f"{profile[0]}-{n}"), profile, at, b))
     return rows
 
 
@@ -66,6 +68,16 @@ def test_backend_constants_are_recovered_from_rows_they_generated():
     for profile, efficiency in truth.items():
         assert fitted[profile][0] == pytest.approx(efficiency, abs=0.006)
         assert fitted[profile][1] == pytest.approx(0.1, abs=0.006), "the GPU backends share one per-layer cost"
+        assert fitted[profile][2] == 0.0, "no floor where the rows have none"
+
+
+def test_a_decode_bits_floor_is_recovered_and_shared_by_the_gpu_backends():
+    from evals.estimator_eval import fit_constants
+
+    truth = {("cuda", None, None): 0.9, ("vulkan", None, None): 0.7}
+    fitted = fit_constants(_synthetic_rows(truth, per_layer_ms=0.12, min_decode_bits=4.5))
+    for profile, efficiency in truth.items():
+        assert fitted[profile] == pytest.approx((efficiency, 0.12, 4.5), abs=0.006)
 
 
 def test_more_rows_are_fitted_on_but_never_scored(tmp_path):

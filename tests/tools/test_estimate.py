@@ -211,3 +211,47 @@ def test_every_estimate_carries_a_llama_server_line(catalog):
     result = estimate(EstimateRequest(model="dense-8b", context=16384, kv_cache="q8_0", hardware=HardwareSpec(gpu="tg24")), catalog)
     assert result.llama_server == "llama-server -m dense-8b-Q4_K_M.gguf -c 16384 -ngl 99 -fa on -ctk q8_0 -ctv q8_0"
     assert result.ollama_run is None  # no tag known for the synthetic model
+
+
+def test_below_the_decode_bits_floor_a_weight_costs_the_floor_not_its_bytes(catalog):
+    from tools.estimate import backend_profile, decode_seconds_per_token, weight_bytes_read
+    from tools.shapes import device_from_spec
+
+    device = device_from_spec(HardwareSpec(gpu="Test GPU 24GB"), catalog)
+    cuda = backend_profile(catalog, "cuda", device)
+    floor = cuda.min_decode_bits
+    assert 3 < floor < 6  # fitted: between the 2-3 bit k-quants and Q6_K
+    assert weight_bytes_read(8.0, 2.6, cuda) == weight_bytes_read(8.0, floor, cuda) == pytest.approx(8e9 * floor / 8)
+    assert weight_bytes_read(8.0, 8.5, cuda) == pytest.approx(8e9 * 8.5 / 8)  # above the floor: bytes as they are
+    dense = shape(catalog, "dense-8b")
+    cpu = backend_profile(catalog, "cpu")
+
+    def tps(quant: str) -> float:
+        return 1 / decode_seconds_per_token(dense, resolve_quant(quant, catalog), device, cuda, cpu, dense.layers, 512, "f16")
+
+    assert tps("Q2_K") == pytest.approx(tps("IQ3_XXS"))  # both under the floor: no faster for fewer bits
+    assert tps("Q8_0") < tps("Q6_K") < tps("Q2_K")
+    # The CPU backend has no floor: its cores are bounded by tools/cpu_speed instead.
+    assert cpu.min_decode_bits == 0 and weight_bytes_read(8.0, 2.6, cpu) == pytest.approx(8e9 * 2.6 / 8)
+
+
+def test_an_untied_input_embedding_is_not_read_per_token_but_a_tied_one_is(catalog):
+    from tools.estimate import backend_profile, decode_seconds_per_token
+    from tools.shapes import device_from_spec
+
+    table = {"vocab_size": 128000, "hidden_size": 4096, "origin": "public_config", "source": "test"}
+    untied = shape_of_model(Model(**dense_model("emb-untied", 8.0, 32, 8, 128, embedding={**table, "tied": False})))
+    tied = shape_of_model(Model(**dense_model("emb-tied", 8.0, 32, 8, 128, embedding={**table, "tied": True})))
+    unknown = shape_of_model(Model(**dense_model("emb-unknown", 8.0, 32, 8, 128)))
+    assert untied.input_embedding_b == pytest.approx(128000 * 4096 / 1e9)
+    assert untied.params_read_b == pytest.approx(8.0 - 0.524288)
+    assert tied.params_read_b == unknown.params_read_b == 8.0  # the tied table is the output head, read whole
+    device = device_from_spec(HardwareSpec(gpu="Test GPU 24GB"), catalog)
+    cuda, cpu, q8 = backend_profile(catalog, "cuda", device), backend_profile(catalog, "cpu"), resolve_quant("Q8_0", catalog)
+
+    def seconds(s) -> float:
+        return decode_seconds_per_token(s, q8, device, cuda, cpu, s.layers, 0, "f16")
+
+    assert seconds(untied) < seconds(tied) == pytest.approx(seconds(unknown))
+    # Memory is unchanged: the table is stored whole either way.
+    assert weights_bytes(untied, q8) == weights_bytes(tied, q8)
