@@ -52,9 +52,10 @@ REPLIES = [  # messages that need no tool, and the kind of reply they get
 # directly, a 1.5B model separates "how many GB is a Blu-ray?" from "can my 3060 run Qwen3 8B?"
 # far better than when it picks its first token between a tool call and prose, where any domain
 # word pulls it into a call. The margin is set on the dev split with `python -m evals.topic --cases
-# evals/generalization/dev.yaml`, and moves with any change to the prompt or the tool descriptions:
-# with this prompt, 2.0 withholds tools from 22 of dev's 34 first messages needing none and from 3
-# of the 56 needing one (1.5: 8 and 1; 2.25: 26 and 5).
+# evals/generalization/dev.yaml`, and moves with any change to the prompt or the tool descriptions
+# (evals/results/topic-dev.md): with this prompt, 2.25 withholds tools from 24 of dev's 34 first
+# messages needing none and from 4 of the 56 needing one (2.0: 16 and 2; 2.5: 26 and 8). The
+# comparison example and descriptions of 804068a moved every gap up by about 0.25 (2.0 had been 22 and 3).
 TOPIC_RULE = """Topic check: a message is "llm" when it is about large language models: choosing one, running one on a computer or GPU, its memory, speed, quantization or license, or the articles about them. Anything else is "other", even when it mentions GB, RAM, GPUs or licenses.
 "can my 3060 run llama 3 8b" -> llm
 "how much RAM does Photoshop need" -> other
@@ -64,7 +65,7 @@ TOPIC_RULE = """Topic check: a message is "llm" when it is about large language 
 "what is a driver's license" -> other"""
 TOPIC_QUESTION = 'Topic of my last message, "llm" or "other"?'
 TOPIC_WORDS = (("llm", " llm", '"llm', "LLM"), ("other", " other", '"other', "Other"))
-TOPIC_MARGIN = 2.0
+TOPIC_MARGIN = 2.25
 
 
 def system_prompt(tool_names: list[str]) -> str:
