@@ -24,10 +24,10 @@ CASES = """
     - user: can my rtx 3060 run qwen3 8b, and what license does phi-4 have?
       calls: [{name: estimate, args: {model: {model: qwen3-8b}}}, {name: license, args: {name: {license: phi-4}}}]
       order: unordered
-- id: greeting
+- id: off-topic
   category: irrelevance
   turns:
-    - user: good morning!
+    - user: how big is the gta 6 download in gb
       calls: []
 """
 
@@ -46,7 +46,10 @@ def test_the_topic_report_counts_withheld_first_messages_per_margin(cases: Path)
     assert (never["withheld_needing_a_tool"], never["withheld_needing_none"]) == (0, 0)
     assert (always["withheld_needing_a_tool"], always["withheld_needing_none"]) == (2, 1)
     gaps = {row["case"]: row["gap"] for row in report["rows"]}
-    assert gaps["one-ask"] > gaps["greeting"], "a question about running a model is more 'llm' than a greeting"
+    # What the topic question is for: a domain word ("gb") in a question about something else. Greetings
+    # are the scope check's (advisor/agent/scope.py); the 1.5B model calls "hey" about as "llm" as a
+    # real question (evals/results/topic-dev.md), so a greeting is no contrast here.
+    assert gaps["one-ask"] > gaps["off-topic"], "a question about running a model is more 'llm' than one about a game download"
 
 
 def test_the_coverage_report_reads_a_gap_per_wording_after_the_first_result(cases: Path) -> None:
